@@ -1,0 +1,73 @@
+package dev.efspipe.local.cli;
+
+import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.job.Job;
+import dev.efspipe.job.UploadSource;
+import dev.efspipe.layout.DatasetName;
+import dev.efspipe.processor.input.FileInputSource;
+import dev.efspipe.processor.run.JobOutcome;
+import dev.efspipe.processor.run.JobProcessor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/** Runs the processor on a local file, publishing into an EFS directory exactly as the Lambda does. */
+@Command(name = "process", mixinStandardHelpOptions = true,
+        description = "Process a local file (no queues) and publish it into an EFS directory.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:published, or already published before", "1:transient error (retry)",
+                "2:the input was rejected (see failed/ in the EFS directory)"})
+final class ProcessCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "The file: zip, gzip, bzip2, JSON, or anything else (kept as a file).")
+    Path file;
+
+    @Option(names = "--efs", required = true, description = "The directory standing in for the EFS access point.")
+    Path efs;
+
+    @Option(names = "--dataset", description = "Dataset name (default: derived from the file name).")
+    String dataset;
+
+    @Option(names = "--part-size", defaultValue = "134217728", description = "Bound of one NDJSON part in bytes (default ${DEFAULT-VALUE}).")
+    long partSize;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            System.err.println("No such file: " + file);
+            return 2;
+        }
+        Path abs = file.toAbsolutePath().normalize();
+        PipelineConfig config = PipelineConfig.forEfsRoot(efs.toAbsolutePath()).withPartMaxBytes(partSize);
+        // A local file's identity: its path, size and modification time (a changed file is a new upload).
+        UploadSource source = new UploadSource("file", null, abs.toString(), null,
+                "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
+        DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
+        Job job = Job.of(source, name, Instant.now());
+        JobOutcome outcome = new JobProcessor(config, Clock.systemUTC())
+                .run(job, new FileInputSource(abs), "cli/" + ProcessHandle.current().pid());
+        switch (outcome.status()) {
+            case PUBLISHED, DUPLICATE -> {
+                System.out.println(outcome.status() + ": " + outcome.detail());
+                if (outcome.manifest() != null) {
+                    outcome.manifest().parts().forEach(p -> System.out.printf("  %s  %d records  %d bytes%n", p.name(), p.records(), p.bytes()));
+                    outcome.manifest().files().forEach(f -> System.out.printf("  %s  %d bytes%n", f.name(), f.bytes()));
+                }
+                return 0;
+            }
+            case FAILED -> {
+                System.err.println("Rejected: " + outcome.detail());
+                return 2;
+            }
+            default -> {
+                System.err.println(outcome.status() + ": " + outcome.detail());
+                return 1;
+            }
+        }
+    }
+}

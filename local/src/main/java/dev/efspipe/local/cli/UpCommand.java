@@ -1,0 +1,65 @@
+package dev.efspipe.local.cli;
+
+import dev.efspipe.local.stack.LocalStack;
+import dev.efspipe.local.stack.StackInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs the local stack in the foreground until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start the local stack (S3, SQS, EFS directory, Lambda pollers) and run until Ctrl-C.")
+final class UpCommand implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = ".pipeline", description = "Data directory (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--efs", description = "EFS directory (default <data>/efs).")
+    Path efs;
+
+    @Option(names = "--s3-port", defaultValue = "9000", description = "S3 port (default ${DEFAULT-VALUE}; 0 for any).")
+    int s3Port;
+
+    @Option(names = "--sqs-port", defaultValue = "9324", description = "SQS port (default ${DEFAULT-VALUE}; 0 for any).")
+    int sqsPort;
+
+    @Option(names = "--bucket", defaultValue = "uploads", description = "Upload bucket (default ${DEFAULT-VALUE}).")
+    String bucket;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dataDir = data.toAbsolutePath();
+        if (Stacks.running(dataDir).isPresent()) {
+            System.err.println("A local stack is already running with " + dataDir + "; see " + dataDir.resolve("stack.json"));
+            return 1;
+        }
+        Path efsDir = efs != null ? efs.toAbsolutePath() : dataDir.resolve("efs");
+        LocalStack stack = LocalStack.start(new LocalStack.Options(dataDir, efsDir, s3Port, sqsPort, bucket, true,
+                dev.efspipe.config.PipelineConfig.DEFAULT_PART_MAX_BYTES));
+        Path infoFile = stack.writeInfo();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the local stack…");
+            stack.close();
+            try {
+                Files.deleteIfExists(infoFile);
+            } catch (java.io.IOException e) {
+                System.err.println("Could not remove " + infoFile + ": " + e.getMessage());
+            }
+            stopped.countDown();
+        }));
+        StackInfo info = stack.info();
+        Stacks.printInfo(info, System.out);
+        System.out.printf("%nTry it with the AWS CLI:%n"
+                + "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s%n"
+                + "  aws --endpoint-url %s s3 cp some.zip s3://%s/uploads/some.zip%n"
+                + "  ./pipeline catalog --efs %s%n%nRunning; Ctrl-C stops it. (%s)%n",
+                info.accessKeyId(), info.secretAccessKey(), info.region(), info.s3Endpoint(), info.bucket(),
+                info.efsDir(), infoFile);
+        stopped.await();
+        return 0;
+    }
+}

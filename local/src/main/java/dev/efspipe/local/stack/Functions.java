@@ -1,0 +1,77 @@
+package dev.efspipe.local.stack;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.efspipe.config.Permissions;
+import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.ingest.IngestHandler;
+import dev.efspipe.ingest.Ingestor;
+import dev.efspipe.ingest.SqsJobQueue;
+import dev.efspipe.processor.ProcessorHandler;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The two functions wired to a local stack's endpoints, configured as the template configures them in
+ * AWS (the same handler classes; clients pointed at the local servers).
+ */
+public final class Functions implements AutoCloseable {
+    static final Duration INGEST_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration PROCESSOR_TIMEOUT = Duration.ofSeconds(120);
+
+    private final SqsClient sqs;
+    private final S3Client s3;
+    private final LocalFunction ingest;
+    private final LocalFunction processor;
+
+    private Functions(StackInfo info, long partMaxBytes) {
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(info.accessKeyId(), info.secretAccessKey()));
+        URI s3Endpoint = URI.create(info.s3Endpoint());
+        URI sqsEndpoint = URI.create(info.sqsEndpoint());
+        this.sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(info.region()))
+                .credentialsProvider(credentials).endpointOverride(sqsEndpoint).build();
+        this.s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(info.region()))
+                .credentialsProvider(credentials).endpointOverride(s3Endpoint).forcePathStyle(true).build();
+        PipelineConfig config = new PipelineConfig(info.efsDir(), info.processQueueUrl(), s3Endpoint, sqsEndpoint,
+                info.region(), partMaxBytes, Duration.ofSeconds(60), Duration.ofSeconds(30), Permissions.DEFAULT);
+        this.ingest = LocalFunction.of("ingest", INGEST_TIMEOUT, 512,
+                new IngestHandler(new Ingestor(new SqsJobQueue(sqs, info.processQueueUrl()), Clock.systemUTC())));
+        this.processor = LocalFunction.of("processor", PROCESSOR_TIMEOUT, 2048, new ProcessorHandler(config, s3),
+                SQSEvent.class, SQSBatchResponse.class);
+    }
+
+    public static Functions connect(StackInfo info, long partMaxBytes) {
+        return new Functions(info, partMaxBytes);
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    /** {@code ingest} or {@code processor}. */
+    public LocalFunction get(String name) {
+        return switch (name) {
+            case "ingest" -> ingest;
+            case "processor" -> processor;
+            default -> throw new IllegalArgumentException("No function '" + name + "': use ingest or processor");
+        };
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+        sqs.close();
+    }
+}

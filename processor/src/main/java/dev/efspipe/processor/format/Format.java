@@ -1,0 +1,55 @@
+package dev.efspipe.processor.format;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+
+/**
+ * Input formats, told apart by their first bytes (magic numbers), never by the name.
+ */
+public enum Format {
+    ZIP, GZIP, BZIP2, XZ, TAR, JSON, OTHER;
+
+    /** Bytes needed to decide: tar's magic sits at offset 257. */
+    public static final int PEEK = 512;
+
+    /** Detects from up to {@link #PEEK} leading bytes. */
+    public static Format detect(byte[] head, int length) {
+        if (length >= 4 && head[0] == 'P' && head[1] == 'K'
+                && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6) || (head[2] == 7 && head[3] == 8))) {
+            return ZIP;
+        }
+        if (length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            return GZIP;
+        }
+        if (length >= 3 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h') {
+            return BZIP2;
+        }
+        if (length >= 6 && (head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z' && head[3] == 'X'
+                && head[4] == 'Z' && head[5] == 0) {
+            return XZ;
+        }
+        if (length >= 262 && head[257] == 'u' && head[258] == 's' && head[259] == 't' && head[260] == 'a'
+                && head[261] == 'r') {
+            return TAR;
+        }
+        int i = 0;
+        if (length >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf) {
+            i = 3; // UTF-8 byte order mark
+        }
+        while (i < length && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
+            i++;
+        }
+        if (i < length && (head[i] == '[' || head[i] == '{')) {
+            return JSON;
+        }
+        return OTHER;
+    }
+
+    /** Peeks at a stream that supports mark/reset, leaving it where it was. */
+    public static Format detect(BufferedInputStream in) throws IOException {
+        in.mark(PEEK);
+        byte[] head = in.readNBytes(PEEK);
+        in.reset();
+        return detect(head, head.length);
+    }
+}

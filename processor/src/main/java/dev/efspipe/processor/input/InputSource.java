@@ -1,0 +1,29 @@
+package dev.efspipe.processor.input;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+
+/**
+ * What a job reads: a file (local disk or EFS) or an S3 object. Archives in zip form need random access
+ * (their central directory is at the end), so every source offers a {@link SeekableByteChannel}; the
+ * streaming formats read it front to back through {@link #openStream()}.
+ */
+public interface InputSource {
+    /** A short name for messages, e.g. {@code s3://bucket/key} or a file path. */
+    String describe();
+
+    /** The name the upload had (last segment of the key or path), used for a single extracted file. */
+    String fileName();
+
+    long size() throws IOException;
+
+    /** A fresh channel positioned at 0; the caller closes it. */
+    SeekableByteChannel openChannel() throws IOException;
+
+    /** A fresh stream from byte 0; the caller closes it. */
+    default InputStream openStream() throws IOException {
+        return Channels.newInputStream(openChannel());
+    }
+}

@@ -1,0 +1,176 @@
+package dev.efspipe.processor.input;
+
+import dev.efspipe.job.InvalidInputException;
+import dev.efspipe.job.UploadSource;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+
+/**
+ * An S3 object read with ranged GETs, so a 1.5 GB archive is never copied whole to EFS or {@code /tmp}
+ * before it is read. The channel fetches blocks of {@value #BLOCK} bytes on demand: a zip's central
+ * directory costs one GET at the end, and a front-to-back read costs one GET per block.
+ *
+ * <p>Every GET is pinned to the announced object: by version id when the bucket is versioned, else by
+ * {@code If-Match} on the ETag. If the key was overwritten since the announcement, the read fails as a
+ * permanent error for this job (the new object has its own announcement and job).
+ */
+public final class S3InputSource implements InputSource {
+    static final int BLOCK = 8 * 1024 * 1024;
+
+    private final S3Client s3;
+    private final UploadSource source;
+
+    public S3InputSource(S3Client s3, UploadSource source) {
+        if (!source.scheme().equals("s3")) {
+            throw new IllegalArgumentException("not an S3 source: " + source.describe());
+        }
+        this.s3 = s3;
+        this.source = source;
+    }
+
+    @Override
+    public String describe() {
+        return source.describe();
+    }
+
+    @Override
+    public String fileName() {
+        String key = source.key();
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    @Override
+    public long size() {
+        return source.size();
+    }
+
+    @Override
+    public SeekableByteChannel openChannel() {
+        return new RangeChannel();
+    }
+
+    private ResponseInputStream<GetObjectResponse> get(long from, long toInclusive) throws IOException {
+        GetObjectRequest.Builder req = GetObjectRequest.builder()
+                .bucket(source.bucket()).key(source.key()).range("bytes=" + from + "-" + toInclusive);
+        if (source.versionId() != null && !source.versionId().isEmpty() && !source.versionId().equals("null")) {
+            req.versionId(source.versionId());
+        } else if (source.eTag() != null && !source.eTag().isEmpty()) {
+            req.ifMatch("\"" + source.eTag() + "\"");
+        }
+        try {
+            return s3.getObject(req.build());
+        } catch (NoSuchKeyException e) {
+            throw new InvalidInputException(describe() + " no longer exists (deleted after it was announced)", e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                throw new InvalidInputException(describe() + " changed after it was announced (ETag "
+                        + source.eTag() + " no longer matches); its new content has its own job", e);
+            }
+            throw new IOException("S3 GET of " + describe() + " bytes " + from + "-" + toInclusive
+                    + " failed: " + e.getMessage(), e);
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new IOException("S3 GET of " + describe() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Read-only channel over the object; one block of read-ahead. Not thread-safe, like any channel. */
+    private final class RangeChannel implements SeekableByteChannel {
+        private long position;
+        private boolean open = true;
+        private long blockStart = -1;
+        private byte[] block = new byte[0];
+        private int blockLength;
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            ensureOpen();
+            long size = size();
+            if (position >= size) {
+                return -1;
+            }
+            if (blockStart < 0 || position < blockStart || position >= blockStart + blockLength) {
+                fill(position);
+            }
+            int offset = (int) (position - blockStart);
+            int n = Math.min(dst.remaining(), blockLength - offset);
+            dst.put(block, offset, n);
+            position += n;
+            return n;
+        }
+
+        private void fill(long from) throws IOException {
+            long to = Math.min(size(), from + BLOCK) - 1;
+            int length = (int) (to - from + 1);
+            if (block.length < length) {
+                block = new byte[length];
+            }
+            try (InputStream in = get(from, to)) {
+                int got = in.readNBytes(block, 0, length);
+                if (got != length) {
+                    throw new IOException("S3 returned " + got + " bytes for " + describe() + " range "
+                            + from + "-" + to + " (expected " + length + "): the object is shorter than announced");
+                }
+            }
+            blockStart = from;
+            blockLength = length;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            throw new NonWritableChannelException();
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) throws IOException {
+            ensureOpen();
+            if (newPosition < 0) {
+                throw new IllegalArgumentException("negative position " + newPosition);
+            }
+            position = newPosition;
+            return this;
+        }
+
+        @Override
+        public long size() {
+            return source.size();
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) {
+            throw new NonWritableChannelException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            block = new byte[0];
+        }
+
+        private void ensureOpen() throws ClosedChannelException {
+            if (!open) {
+                throw new ClosedChannelException();
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.efspipe.processor.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.efspipe.catalog.Catalog;
+import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.job.ClaimLostException;
+import dev.efspipe.job.FailureRecord;
+import dev.efspipe.job.InvalidInputException;
+import dev.efspipe.job.Job;
+import dev.efspipe.job.JobClaims;
+import dev.efspipe.job.JobRecord;
+import dev.efspipe.json.Json;
+import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.manifest.Manifest;
+import dev.efspipe.processor.archive.ZipUnpacker;
+import dev.efspipe.processor.input.InputSource;
+import dev.efspipe.processor.json.JsonRecordSplitter;
+import dev.efspipe.processor.output.StagingOutput;
+import dev.efspipe.publish.AtomicPublisher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs one job end to end on EFS: claim, process into staging, publish atomically, record the outcome.
+ * Plain Java with no Lambda types, shared by the Lambda handler, the local stack and
+ * {@code ./pipeline process}.
+ *
+ * <p>Failures are sorted here: {@link InvalidInputException} and malformed JSON are permanent (recorded
+ * under {@code failed/}, never retried); any other {@link IOException} is transient and propagates, after
+ * the claim is released so that the retry need not wait for the lease to run out. Either way the staging
+ * directory is removed, so nothing of a failed run stays behind.
+ */
+public final class JobProcessor {
+    private static final Logger LOG = Logger.getLogger(JobProcessor.class.getName());
+
+    private final PipelineConfig config;
+    private final EfsLayout layout;
+    private final DurableFiles files;
+    private final JobClaims claims;
+    private final AtomicPublisher publisher;
+    private final ContentProcessor content;
+    private final Clock clock;
+    private final ScheduledExecutorService renewals;
+
+    public JobProcessor(PipelineConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.layout = new EfsLayout(config.efsRoot());
+        this.files = new DurableFiles(config.permissions());
+        this.claims = new JobClaims(layout, files, config.lockTimeout(), clock);
+        this.publisher = new AtomicPublisher(layout, files, new Catalog(layout, files, config.lockTimeout()), clock);
+        JsonRecordSplitter splitter = new JsonRecordSplitter();
+        this.content = new ContentProcessor(splitter, new ZipUnpacker(splitter, 100_000));
+        this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public EfsLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Runs {@code job}, reading its content from {@code input}.
+     *
+     * @param owner identifies this attempt in the claim (environment and request id)
+     * @throws IOException a transient failure: the caller retries the job later
+     */
+    public JobOutcome run(Job job, InputSource input, String owner) throws IOException {
+        JobClaims.Claim claim = claims.claim(job, owner, config.lease());
+        JobRecord record = claim.record();
+        switch (claim.outcome()) {
+            case BUSY -> {
+                return new JobOutcome(JobOutcome.Status.BUSY, job.id(), null,
+                        "claimed by " + record.owner() + " until " + record.leaseUntil());
+            }
+            case ALREADY_PUBLISHED -> {
+                return new JobOutcome(JobOutcome.Status.DUPLICATE, job.id(), readPublishedManifest(record),
+                        "already published as " + record.job().dataset() + "/" + record.version());
+            }
+            case ALREADY_FAILED -> {
+                return new JobOutcome(JobOutcome.Status.DUPLICATE, job.id(), null, "already failed: " + record.reason());
+            }
+            case ACQUIRED -> {
+                if (claim.takenOver()) {
+                    LOG.info(() -> "Job " + job.id() + ": took over an expired claim (attempt " + record.attempts() + ")");
+                }
+            }
+        }
+
+        Path staging = layout.staging(job.id());
+        Path published = layout.version(job.dataset(), record.version());
+        AtomicReference<IOException> lost = new AtomicReference<>();
+        ScheduledFuture<?> renewal = scheduleRenewal(job, owner, lost);
+        try {
+            Manifest manifest;
+            if (Files.exists(published.resolve(EfsLayout.MANIFEST))) {
+                // An earlier attempt died after its rename: only the remaining publish steps are left to do.
+                manifest = Json.MAPPER.readValue(published.resolve(EfsLayout.MANIFEST).toFile(), Manifest.class);
+            } else {
+                DurableFiles.deleteTree(staging); // a dead owner's leftovers
+                manifest = produce(job, record, input, staging);
+            }
+            renewal.cancel(false);
+            if (lost.get() != null) {
+                throw lost.get();
+            }
+            claims.renew(job.id(), owner, config.lease()); // proves the claim is still ours right before the rename
+            publisher.publish(staging, manifest, owner);
+            claims.markPublished(job.id(), owner);
+            return new JobOutcome(JobOutcome.Status.PUBLISHED, job.id(), manifest,
+                    "published " + manifest.records() + " records as " + job.dataset() + "/" + record.version());
+        } catch (ClaimLostException e) {
+            // Another processor owns the job now; it cleans up and finishes. Touch nothing.
+            LOG.warning(e.getMessage());
+            return new JobOutcome(JobOutcome.Status.BUSY, job.id(), null, e.getMessage());
+        } catch (InvalidInputException | JsonProcessingException e) {
+            DurableFiles.deleteTree(staging);
+            String reason = e.getMessage();
+            recordFailure(job, owner, reason);
+            return new JobOutcome(JobOutcome.Status.FAILED, job.id(), null, reason);
+        } catch (IOException | RuntimeException e) {
+            DurableFiles.deleteTree(staging);
+            try {
+                claims.release(job.id(), owner);
+            } catch (IOException releaseFailure) {
+                e.addSuppressed(releaseFailure);
+            }
+            throw e;
+        } finally {
+            renewal.cancel(false);
+        }
+    }
+
+    private Manifest produce(Job job, JobRecord record, InputSource input, Path staging) throws IOException {
+        Instant started = clock.instant();
+        files.createDirectories(staging);
+        long inputBytes = input.size();
+        StagingOutput out = new StagingOutput(staging, files, config.partMaxBytes());
+        try (out) {
+            content.process(input, out);
+        }
+        Map<String, Long> timings = new LinkedHashMap<>();
+        timings.put("process", Duration.between(started, clock.instant()).toMillis());
+        Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
+                clock.instant(), out.records(), inputBytes, out.parts(), out.files(), timings);
+        publisher.writeManifest(staging, manifest);
+        return manifest;
+    }
+
+    private void recordFailure(Job job, String owner, String reason) throws IOException {
+        LOG.warning(() -> "Job " + job.id() + " (" + job.source().describe() + ") failed permanently: " + reason);
+        Path failed = layout.failedRecord(job.id());
+        files.createDirectories(failed.getParent());
+        files.writeAtomically(failed, Json.MAPPER.writeValueAsBytes(new FailureRecord(job.id(),
+                job.source().describe(), job.dataset().value(), reason, clock.instant(), owner)));
+        claims.markFailed(job.id(), owner, reason);
+    }
+
+    private Manifest readPublishedManifest(JobRecord record) {
+        Path manifest = layout.version(record.job().dataset(), record.version()).resolve(EfsLayout.MANIFEST);
+        try {
+            return Json.MAPPER.readValue(manifest.toFile(), Manifest.class);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Job " + record.id() + " is marked published but " + manifest + " is unreadable", e);
+            return null;
+        }
+    }
+
+    private ScheduledFuture<?> scheduleRenewal(Job job, String owner, AtomicReference<IOException> lost) {
+        long every = Math.max(1, config.lease().toMillis() / 3);
+        return renewals.scheduleAtFixedRate(() -> {
+            try {
+                claims.renew(job.id(), owner, config.lease());
+            } catch (IOException e) {
+                lost.compareAndSet(null, e);
+                LOG.warning("Job " + job.id() + ": lease renewal failed: " + e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,198 @@
+package dev.efspipe.fs;
+
+import dev.efspipe.config.Permissions;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * File operations with the durability and permissions the EFS layout needs: directories and files are
+ * created with the configured modes (never world-readable), writes that replace a file are atomic
+ * (temporary file, fsync, rename, fsync of the directory), and trees can be fsynced before they are
+ * published.
+ *
+ * <p>On NFS (EFS) a rename within one file system is atomic and a close flushes to the server
+ * (close-to-open consistency); the explicit fsyncs make the same hold on a local disk after a power
+ * loss, which is what the local stack runs on.
+ */
+public final class DurableFiles {
+    private final Permissions permissions;
+
+    public DurableFiles(Permissions permissions) {
+        this.permissions = permissions;
+    }
+
+    public Permissions permissions() {
+        return permissions;
+    }
+
+    /** Creates {@code dir} and any missing parents with the directory mode; an existing directory is fine. */
+    public Path createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir);
+            setMode(dir, true);
+        } catch (FileAlreadyExistsException e) {
+            // Tolerated race: another writer created it between our check and our create.
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+        }
+        return dir;
+    }
+
+    /** Opens a new file for writing with the file mode; fails if it exists. */
+    public OutputStream createFile(Path file) throws IOException {
+        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        setMode(file, false);
+        return out;
+    }
+
+    /**
+     * Creates {@code file} with {@code content} only if it does not exist yet (exclusive create, the
+     * primitive behind job claims). Returns false, writing nothing, when it exists.
+     */
+    public boolean createExclusively(Path file, byte[] content) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            setMode(file, false);
+            ch.write(java.nio.ByteBuffer.wrap(content));
+            ch.force(true);
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+        fsyncDirectory(file.getParent());
+        return true;
+    }
+
+    /** Replaces {@code target} with {@code content} atomically: readers see the old or the new bytes, never a mix. */
+    public void writeAtomically(Path target, byte[] content) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                setMode(tmp, false);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            moveAtomically(tmp, target, true);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Renames {@code source} to {@code target} in one atomic step and fsyncs both parents. Without
+     * {@code replace}, an existing target is an error ({@link FileAlreadyExistsException}), never overwritten.
+     */
+    public void moveAtomically(Path source, Path target, boolean replace) throws IOException {
+        try {
+            if (replace) {
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                // ATOMIC_MOVE onto an existing empty directory would replace it on Linux (rename(2)); check first.
+                if (Files.exists(target)) {
+                    throw new FileAlreadyExistsException(source.toString(), target.toString(), "target exists");
+                }
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("Cannot rename " + source + " to " + target
+                    + " atomically: both must be on the same file system", e);
+        }
+        fsyncDirectory(target.getParent());
+        if (!source.getParent().equals(target.getParent())) {
+            fsyncDirectory(source.getParent());
+        }
+    }
+
+    /** Fsyncs every regular file below {@code root}, then every directory, deepest first. */
+    public void fsyncTree(Path root) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isDirectory(p)) {
+                    dirs.add(p);
+                } else if (Files.isRegularFile(p)) {
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                        ch.force(true);
+                    }
+                }
+            }
+        }
+        dirs.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        for (Path d : dirs) {
+            fsyncDirectory(d);
+        }
+    }
+
+    /** Fsyncs a directory so a create or rename inside it survives a crash. Not every file system allows it. */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse fsync on a directory (EINVAL); the rename is still atomic there.
+            if (!(e.getMessage() != null && e.getMessage().contains("Invalid argument"))) {
+                throw e;
+            }
+        }
+    }
+
+    /** Deletes a tree if it exists; missing entries (another cleaner got there first) are fine. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            List<Path> all = walk.sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+            for (Path p : all) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (NoSuchFileException e) {
+                    // Tolerated race: a concurrent sweep removed it.
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    private void setMode(Path p, boolean directory) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+        if (view != null) {
+            view.setPermissions(directory ? permissions.forDirectories() : permissions.forFiles());
+        }
+    }
+
+    /** The mode as {@code ls} prints it, for messages and tests. */
+    public static String describeMode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+}

@@ -1,0 +1,6 @@
+package dev.efspipe.job;
+
+import java.time.Instant;
+
+/** {@code failed/<ab>/<jobId>.json}: a permanent failure and the reason a person can act on. */
+public record FailureRecord(JobId jobId, String source, String dataset, String reason, Instant at, String owner) {}

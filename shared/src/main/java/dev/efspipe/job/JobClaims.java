@@ -1,0 +1,138 @@
+package dev.efspipe.job;
+
+import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.json.Json;
+import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.Version;
+import dev.efspipe.lock.FileLocks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Claims jobs on EFS, which is where de-duplication becomes exact: SQS delivers at least once, S3 may
+ * announce an object twice, and two processors may receive the same job at the same moment; only the
+ * one that claims it works on it.
+ *
+ * <p>Every read-modify-write of a job record happens under the exclusive lock of its shard
+ * ({@code jobs/<ab>/.lock}); the record itself is created with an exclusive create and later replaced
+ * atomically, so a reader without the lock sees a whole record. A claim holds a lease that its owner
+ * renews while it works; a claim whose lease ran out belongs to whoever asks next (its owner is
+ * presumed dead: killed, timed out or frozen).
+ */
+public final class JobClaims {
+    /** What {@link #claim} decided. */
+    public enum Outcome {
+        /** The caller owns the job now (first claim, or a takeover of an expired lease). */
+        ACQUIRED,
+        /** Another processor holds a live lease: leave the job alone and let the message come back later. */
+        BUSY,
+        /** Already published: a duplicate, acknowledge it. */
+        ALREADY_PUBLISHED,
+        /** Already failed permanently: a duplicate of a bad upload, acknowledge it. */
+        ALREADY_FAILED
+    }
+
+    /** The decision and the record as it is after it. {@code takenOver} is set when an expired claim was taken. */
+    public record Claim(Outcome outcome, JobRecord record, boolean takenOver) {}
+
+    private final EfsLayout layout;
+    private final DurableFiles files;
+    private final Duration lockTimeout;
+    private final Clock clock;
+
+    public JobClaims(EfsLayout layout, DurableFiles files, Duration lockTimeout, Clock clock) {
+        this.layout = layout;
+        this.files = files;
+        this.lockTimeout = lockTimeout;
+        this.clock = clock;
+    }
+
+    public Claim claim(Job job, String owner, Duration lease) throws IOException {
+        files.createDirectories(layout.jobShard(job.id()));
+        try (var lock = FileLocks.exclusive(layout.jobShardLock(job.id()), lockTimeout)) {
+            Instant now = clock.instant();
+            Optional<JobRecord> existing = read(job.id());
+            if (existing.isEmpty()) {
+                JobRecord fresh = new JobRecord(job, JobRecord.State.CLAIMED, owner, now.plus(lease),
+                        Version.of(now, job.id()), 1, now, null);
+                if (!files.createExclusively(layout.jobRecord(job.id()), Json.MAPPER.writeValueAsBytes(fresh))) {
+                    // Unreachable while every writer takes the shard lock; kept as a guard against one that doesn't.
+                    throw new IOException("Job record " + layout.jobRecord(job.id()) + " appeared while its shard was locked");
+                }
+                return new Claim(Outcome.ACQUIRED, fresh, false);
+            }
+            JobRecord current = existing.get();
+            return switch (current.state()) {
+                case PUBLISHED -> new Claim(Outcome.ALREADY_PUBLISHED, current, false);
+                case FAILED -> new Claim(Outcome.ALREADY_FAILED, current, false);
+                case CLAIMED -> {
+                    if (current.leaseLiveAt(now) && !current.owner().equals(owner)) {
+                        yield new Claim(Outcome.BUSY, current, false);
+                    }
+                    JobRecord taken = current.with(JobRecord.State.CLAIMED, owner, now.plus(lease),
+                            current.attempts() + 1, now, null);
+                    write(taken);
+                    yield new Claim(Outcome.ACQUIRED, taken, true);
+                }
+            };
+        }
+    }
+
+    /** Extends the lease of a claim this owner still holds; fails if another took it over. */
+    public JobRecord renew(JobId id, String owner, Duration lease) throws IOException {
+        return change(id, owner, JobRecord.State.CLAIMED, lease, null);
+    }
+
+    /** Marks a job published; later claims of it are duplicates. */
+    public JobRecord markPublished(JobId id, String owner) throws IOException {
+        return change(id, owner, JobRecord.State.PUBLISHED, Duration.ZERO, null);
+    }
+
+    /** Marks a job failed permanently with a reason a person can act on; later claims of it are duplicates. */
+    public JobRecord markFailed(JobId id, String owner, String reason) throws IOException {
+        return change(id, owner, JobRecord.State.FAILED, Duration.ZERO, reason);
+    }
+
+    /** Releases a claim early (a transient failure) so that a retry need not wait for the lease to run out. */
+    public void release(JobId id, String owner) throws IOException {
+        try (var lock = FileLocks.exclusive(layout.jobShardLock(id), lockTimeout)) {
+            Optional<JobRecord> rec = read(id);
+            if (rec.isPresent() && rec.get().state() == JobRecord.State.CLAIMED && rec.get().owner().equals(owner)) {
+                Instant now = clock.instant();
+                write(rec.get().with(JobRecord.State.CLAIMED, owner, now, rec.get().attempts(), now, null));
+            }
+        }
+    }
+
+    /** Reads a job record without the lock; the atomic replace makes every read see a whole record. */
+    public Optional<JobRecord> read(JobId id) throws IOException {
+        try {
+            return Optional.of(Json.MAPPER.readValue(Files.readAllBytes(layout.jobRecord(id)), JobRecord.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private JobRecord change(JobId id, String owner, JobRecord.State state, Duration lease, String reason) throws IOException {
+        try (var lock = FileLocks.exclusive(layout.jobShardLock(id), lockTimeout)) {
+            JobRecord current = read(id).orElseThrow(() -> new IOException("Job " + id + " has no record to update"));
+            if (current.state() != JobRecord.State.CLAIMED || !current.owner().equals(owner)) {
+                throw new ClaimLostException(id, owner, current.owner() + " (" + current.state() + ")");
+            }
+            Instant now = clock.instant();
+            JobRecord next = current.with(state, owner, now.plus(lease), current.attempts(), now, reason);
+            write(next);
+            return next;
+        }
+    }
+
+    private void write(JobRecord rec) throws IOException {
+        files.writeAtomically(layout.jobRecord(rec.id()), Json.MAPPER.writeValueAsBytes(rec));
+    }
+}

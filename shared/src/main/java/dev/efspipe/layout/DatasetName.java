@@ -1,0 +1,74 @@
+package dev.efspipe.layout;
+
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A dataset name: safe to use as one directory name on any file system. Lowercase ASCII letters,
+ * digits, {@code .}, {@code _} and {@code -}; starts with a letter or digit; 1 to 100 characters.
+ *
+ * <p>{@link #fromObjectKey(String)} is the documented mapping from an object key to a dataset, so a key
+ * is never used as a path: take the last segment of the key, drop its extensions
+ * ({@code .zip}, {@code .json}, {@code .tar.gz}, …), fold to NFKD lowercase ASCII, and replace every
+ * run of other characters by one {@code -}. {@code uploads/2024/Sales Report.json} becomes
+ * {@code sales-report}; a key with nothing usable left becomes {@code dataset}.
+ */
+public record DatasetName(String value) {
+    private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+    private static final Pattern EXTENSION = Pattern.compile(
+            "(\\.(zip|json|ndjson|jsonl|gz|tgz|bz2|xz|tar|txt|csv))+$", Pattern.CASE_INSENSITIVE);
+
+    public DatasetName {
+        if (value == null || !VALID.matcher(value).matches() || value.equals(".") || value.contains("..")) {
+            throw new IllegalArgumentException("Invalid dataset name '" + printable(value)
+                    + "': use 1-100 of a-z 0-9 . _ - starting with a letter or digit");
+        }
+    }
+
+    public static DatasetName of(String value) {
+        return new DatasetName(value);
+    }
+
+    /** Derives the dataset from an already-decoded object key or file name (see the class comment). */
+    public static DatasetName fromObjectKey(String key) {
+        String last = key;
+        int slash = Math.max(key.lastIndexOf('/'), key.lastIndexOf('\\'));
+        if (slash >= 0) {
+            last = key.substring(slash + 1);
+        }
+        last = EXTENSION.matcher(last).replaceAll("");
+        String folded = Normalizer.normalize(last, Normalizer.Form.NFKD)
+                .replaceAll("\\p{M}", "")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9._-]+", "-")
+                .replaceAll("\\.{2,}", ".")
+                .replaceAll("^[^a-z0-9]+", "")
+                .replaceAll("[-.]+$", "");
+        if (folded.length() > 100) {
+            folded = folded.substring(0, 100).replaceAll("[-.]+$", "");
+        }
+        return new DatasetName(folded.isEmpty() ? "dataset" : folded);
+    }
+
+    /** Makes an untrusted string safe to put into an error message: control characters escaped, length capped. */
+    public static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(200).forEach(cp -> {
+            if (Character.isISOControl(cp)) {
+                b.append(String.format("\\u%04x", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return s.codePointCount(0, s.length()) > 200 ? b + "…" : b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.efspipe.layout;
+
+import dev.efspipe.job.JobId;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The EFS layout, relative to the access point's root (see DESIGN.md §3). The only class that knows
+ * where things live; every path the pipeline touches is built here from validated values
+ * ({@link JobId}, {@link DatasetName}, {@link Version}), never from raw keys or entry names.
+ *
+ * <pre>
+ * inbox/                          files a web app wrote directly
+ * jobs/&lt;ab&gt;/&lt;jobId&gt;.json          one record per job (sharded by the first two hex digits)
+ * staging/&lt;jobId&gt;/                work in progress; readers never look here
+ * published/&lt;dataset&gt;/&lt;version&gt;/  immutable output: manifest.json, parts/, files/
+ * published/&lt;dataset&gt;/CURRENT     names the newest version (replaced atomically)
+ * catalog/journal.ndjson          the shared index, appended under lock
+ * failed/&lt;ab&gt;/&lt;jobId&gt;.json        permanent failures with the reason
+ * trash/                          unpublished versions on their way out (renamed here, then deleted)
+ * </pre>
+ */
+public record EfsLayout(Path root) {
+    public static final String MANIFEST = "manifest.json";
+    public static final String CURRENT = "CURRENT";
+
+    public EfsLayout {
+        Objects.requireNonNull(root, "root");
+        root = root.toAbsolutePath().normalize();
+    }
+
+    public Path inbox() {
+        return root.resolve("inbox");
+    }
+
+    public Path jobsDir() {
+        return root.resolve("jobs");
+    }
+
+    public Path jobShard(JobId id) {
+        return jobsDir().resolve(id.shard());
+    }
+
+    public Path jobRecord(JobId id) {
+        return jobShard(id).resolve(id.value() + ".json");
+    }
+
+    /** One lock file per shard: claims and state changes of the jobs in it are made under it. */
+    public Path jobShardLock(JobId id) {
+        return jobShard(id).resolve(".lock");
+    }
+
+    public Path stagingDir() {
+        return root.resolve("staging");
+    }
+
+    public Path staging(JobId id) {
+        return stagingDir().resolve(id.value());
+    }
+
+    public Path publishedDir() {
+        return root.resolve("published");
+    }
+
+    public Path dataset(DatasetName dataset) {
+        return publishedDir().resolve(dataset.value());
+    }
+
+    public Path version(DatasetName dataset, Version version) {
+        return dataset(dataset).resolve(version.value());
+    }
+
+    public Path current(DatasetName dataset) {
+        return dataset(dataset).resolve(CURRENT);
+    }
+
+    public Path catalogDir() {
+        return root.resolve("catalog");
+    }
+
+    public Path catalogJournal() {
+        return catalogDir().resolve("journal.ndjson");
+    }
+
+    public Path failedDir() {
+        return root.resolve("failed");
+    }
+
+    public Path failedRecord(JobId id) {
+        return failedDir().resolve(id.shard()).resolve(id.value() + ".json");
+    }
+
+    public Path trashDir() {
+        return root.resolve("trash");
+    }
+}

@@ -1,0 +1,44 @@
+package dev.efspipe.layout;
+
+import dev.efspipe.job.JobId;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
+
+/**
+ * A published version's name: {@code <UTC time of the claim>-<first 12 hex of the job id>}, e.g.
+ * {@code 20261126T061500Z-3f2a9c0d11be}. Versions of one dataset sort by time as strings; the job id
+ * part makes the name deterministic for a job once its claim recorded it, so a re-run publishes to the
+ * same directory and never a second version.
+ */
+public record Version(String value) implements Comparable<Version> {
+    private static final Pattern VALID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{12}");
+    private static final DateTimeFormatter FORMAT =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    public Version {
+        if (value == null || !VALID.matcher(value).matches()) {
+            throw new IllegalArgumentException("Invalid version name '" + DatasetName.printable(value) + "'");
+        }
+    }
+
+    public static Version of(Instant at, JobId job) {
+        return new Version(FORMAT.format(at) + "-" + job.value().substring(0, 12));
+    }
+
+    public static boolean isValid(String s) {
+        return s != null && VALID.matcher(s).matches();
+    }
+
+    @Override
+    public int compareTo(Version o) {
+        return value.compareTo(o.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.efspipe.publish;
+
+import dev.efspipe.catalog.Catalog;
+import dev.efspipe.catalog.CatalogEntry;
+import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.json.Json;
+import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.Version;
+import dev.efspipe.manifest.Manifest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Publishes a job's staging directory so that readers see the whole version or none of it.
+ *
+ * <ol>
+ *   <li>The processor has written everything into {@code staging/<jobId>/}, the manifest last.</li>
+ *   <li>Every file and directory in staging is fsynced.</li>
+ *   <li>One atomic rename moves staging to {@code published/<dataset>/<version>/}.</li>
+ *   <li>Under the catalog's exclusive lock, {@code CURRENT} is replaced atomically (temporary file,
+ *       fsync, rename) if this version is newer than the one it names, and the publish event is appended
+ *       to the catalog unless it is already there.</li>
+ * </ol>
+ *
+ * <p>Each step is idempotent, so a job re-run after a crash at any point completes what is left: a
+ * version directory that exists with its manifest is not renamed again (versions are immutable), a
+ * {@code CURRENT} that already names this or a newer version is left alone, and a catalog entry is
+ * written once.
+ */
+public final class AtomicPublisher {
+    private final EfsLayout layout;
+    private final DurableFiles files;
+    private final Catalog catalog;
+    private final Clock clock;
+
+    public AtomicPublisher(EfsLayout layout, DurableFiles files, Catalog catalog, Clock clock) {
+        this.layout = layout;
+        this.files = files;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /**
+     * Publishes {@code staging} as {@code manifest.version()} of {@code manifest.dataset()}.
+     *
+     * @param writer who publishes, recorded in the catalog
+     * @return where the version now lives
+     */
+    public Path publish(Path staging, Manifest manifest, String writer) throws IOException {
+        DatasetName dataset = manifest.dataset();
+        Version version = manifest.version();
+        Path target = layout.version(dataset, version);
+        if (!Files.exists(target.resolve(EfsLayout.MANIFEST))) {
+            if (!Files.exists(staging.resolve(EfsLayout.MANIFEST))) {
+                throw new IOException("Cannot publish " + staging + " as " + target
+                        + ": it has no " + EfsLayout.MANIFEST + " (the manifest is written last, so the output is incomplete)");
+            }
+            files.fsyncTree(staging);
+            files.createDirectories(layout.dataset(dataset));
+            files.moveAtomically(staging, target, false);
+        }
+        PublishHooks.afterRename();
+        try (var lock = catalog.lockExclusive()) {
+            Optional<Version> current = currentVersion(dataset);
+            if (current.isEmpty() || current.get().compareTo(version) < 0) {
+                files.writeAtomically(layout.current(dataset), (version.value() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            PublishHooks.afterCurrent();
+            CatalogEntry entry = new CatalogEntry(CatalogEntry.PUBLISH, dataset.value(), version.value(),
+                    manifest.jobId().value(), manifest.records(), manifest.parts().size(),
+                    manifest.parts().stream().mapToLong(Manifest.Part::bytes).sum()
+                            + manifest.files().stream().mapToLong(Manifest.FileEntry::bytes).sum(),
+                    manifest.source() == null ? null : manifest.source().describe(), clock.instant(), writer);
+            boolean recorded = catalog.readLocked().stream().anyMatch(entry::sameEvent);
+            if (!recorded) {
+                catalog.appendLocked(entry);
+            }
+        }
+        return target;
+    }
+
+    /** Writes the manifest into staging; the last file written before {@link #publish}. */
+    public void writeManifest(Path staging, Manifest manifest) throws IOException {
+        files.writeAtomically(staging.resolve(EfsLayout.MANIFEST), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+    }
+
+    private Optional<Version> currentVersion(DatasetName dataset) throws IOException {
+        Path current = layout.current(dataset);
+        if (!Files.exists(current)) {
+            return Optional.empty();
+        }
+        String s = Files.readString(current, StandardCharsets.UTF_8).trim();
+        return Version.isValid(s) ? Optional.of(new Version(s)) : Optional.empty();
+    }
+}
