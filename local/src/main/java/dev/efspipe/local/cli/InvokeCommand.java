@@ -40,7 +40,8 @@ final class InvokeCommand implements Callable<Integer> {
         Optional<StackInfo> running = Stacks.running(data.toAbsolutePath());
         if (running.isPresent()) {
             System.err.println("Using the local stack running with " + data.toAbsolutePath());
-            try (Functions functions = Functions.connect(running.get(), PipelineConfig.DEFAULT_PART_MAX_BYTES)) {
+            try (Functions functions = Functions.connect(running.get(), PipelineConfig.DEFAULT_PART_MAX_BYTES,
+                    LocalStack.Options.ephemeral(data).processorTimeout())) {
                 System.out.println(functions.get(function).invoke(json));
             }
             return 0;

@@ -37,8 +37,9 @@ final class UpCommand implements Callable<Integer> {
             return 1;
         }
         Path efsDir = efs != null ? efs.toAbsolutePath() : dataDir.resolve("efs");
+        LocalStack.Options defaults = LocalStack.Options.ephemeral(dataDir);
         LocalStack stack = LocalStack.start(new LocalStack.Options(dataDir, efsDir, s3Port, sqsPort, bucket, true,
-                dev.efspipe.config.PipelineConfig.DEFAULT_PART_MAX_BYTES));
+                defaults.partMaxBytes(), defaults.processorTimeout()));
         Path infoFile = stack.writeInfo();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -32,7 +32,7 @@ public final class Functions implements AutoCloseable {
     private final LocalFunction ingest;
     private final LocalFunction processor;
 
-    private Functions(StackInfo info, long partMaxBytes) {
+    private Functions(StackInfo info, long partMaxBytes, Duration processorTimeout) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(info.accessKeyId(), info.secretAccessKey()));
         URI s3Endpoint = URI.create(info.s3Endpoint());
         URI sqsEndpoint = URI.create(info.sqsEndpoint());
@@ -44,12 +44,12 @@ public final class Functions implements AutoCloseable {
                 info.region(), partMaxBytes, Duration.ofSeconds(60), Duration.ofSeconds(30), Permissions.DEFAULT);
         this.ingest = LocalFunction.of("ingest", INGEST_TIMEOUT, 512,
                 new IngestHandler(new Ingestor(new SqsJobQueue(sqs, info.processQueueUrl()), Clock.systemUTC())));
-        this.processor = LocalFunction.of("processor", PROCESSOR_TIMEOUT, 2048, new ProcessorHandler(config, s3),
+        this.processor = LocalFunction.of("processor", processorTimeout, 2048, new ProcessorHandler(config, s3),
                 SQSEvent.class, SQSBatchResponse.class);
     }
 
-    public static Functions connect(StackInfo info, long partMaxBytes) {
-        return new Functions(info, partMaxBytes);
+    public static Functions connect(StackInfo info, long partMaxBytes, Duration processorTimeout) {
+        return new Functions(info, partMaxBytes, processorTimeout);
     }
 
     public SqsClient sqs() {

@@ -51,23 +51,30 @@ public final class LocalStack implements AutoCloseable {
      * @param sqsPort  0 for any free port
      * @param pollers  whether to run the event source mappings (off for {@code invoke}, which calls a handler once)
      * @param partMaxBytes the processor's part size bound
+     * @param processorTimeout the processor's timeout, and the process queue's visibility timeout: how long
+     *                         until a message that was not deleted (a failure, a job busy elsewhere) comes back
      */
     public record Options(Path dataDir, Path efsDir, int s3Port, int sqsPort, String bucket, boolean pollers,
-                          long partMaxBytes) {
+                          long partMaxBytes, Duration processorTimeout) {
         public static Options ephemeral(Path dataDir) {
-            return new Options(dataDir, dataDir.resolve("efs"), 0, 0, "uploads", true, PipelineConfig.DEFAULT_PART_MAX_BYTES);
+            return new Options(dataDir, dataDir.resolve("efs"), 0, 0, "uploads", true, PipelineConfig.DEFAULT_PART_MAX_BYTES,
+                    Functions.PROCESSOR_TIMEOUT);
         }
 
         public Options withPollers(boolean on) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, on, partMaxBytes);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, on, partMaxBytes, processorTimeout);
         }
 
         public Options withEfsDir(Path dir) {
-            return new Options(dataDir, dir, s3Port, sqsPort, bucket, pollers, partMaxBytes);
+            return new Options(dataDir, dir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout);
         }
 
         public Options withPartMaxBytes(long bytes) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, bytes);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, bytes, processorTimeout);
+        }
+
+        public Options withProcessorTimeout(Duration timeout) {
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, timeout);
         }
     }
 
@@ -114,7 +121,7 @@ public final class LocalStack implements AutoCloseable {
         String ingestDlq = createQueue("pipeline-ingest-dlq", null, Duration.ofSeconds(30));
         String processDlq = createQueue("pipeline-process-dlq", null, Duration.ofSeconds(30));
         String ingestQueue = createQueue("pipeline-ingest", arn(ingestDlq), Functions.INGEST_TIMEOUT);
-        String processQueue = createQueue("pipeline-process", arn(processDlq), Functions.PROCESSOR_TIMEOUT);
+        String processQueue = createQueue("pipeline-process", arn(processDlq), options.processorTimeout());
 
         var blobs = new FilesystemNio2BlobStore(s3Dir.toString());
         var notifying = new NotifyingBlobStore(blobs, (eventName, bucket, key, head) ->
@@ -137,7 +144,7 @@ public final class LocalStack implements AutoCloseable {
                 options.bucket(), ingestQueue, ingestDlq, processQueue, processDlq,
                 options.efsDir().toAbsolutePath(), ProcessHandle.current().pid());
 
-        functions = Functions.connect(info, options.partMaxBytes());
+        functions = Functions.connect(info, options.partMaxBytes(), options.processorTimeout());
         if (options.pollers()) {
             ingestPoller = new QueuePoller(sqs, ingestQueue, arn(ingestQueue), REGION, functions.get("ingest"), 10, 2);
             processPoller = new QueuePoller(sqs, processQueue, arn(processQueue), REGION, functions.get("processor"), 1, 2);
@@ -179,7 +186,17 @@ public final class LocalStack implements AutoCloseable {
         return a.values().stream().mapToInt(Integer::parseInt).sum();
     }
 
-    /** True when both work queues are empty and no poller is handling a batch. */
+    /** Batches a function's poller has handled so far (0 without pollers). */
+    public long batchesHandled(String function) {
+        QueuePoller poller = function.equals("ingest") ? ingestPoller : processPoller;
+        return poller == null ? 0 : poller.batchesHandled();
+    }
+
+    /**
+     * True when both work queues are empty and no poller is handling a batch. Ingest sends a job before
+     * its own message is deleted, and a message in flight counts as not visible, so checking the ingest
+     * queue before the process queue cannot miss a job in between.
+     */
     public boolean quiescent() {
         return pending(info.ingestQueueUrl()) == 0 && pending(info.processQueueUrl()) == 0
                 && (ingestPoller == null || ingestPoller.idle()) && (processPoller == null || processPoller.idle());

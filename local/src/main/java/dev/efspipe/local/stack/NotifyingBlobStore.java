@@ -29,6 +29,12 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
         void objectCreated(String eventName, String bucket, String key, HeadObjectResponse object);
     }
 
+    /**
+     * S3Proxy's handler records each multipart upload in progress as a stub object with this prefix
+     * (S3ProxyHandler.MULTIPART_STUB_PREFIX); it is bookkeeping, not an upload, and S3 would not announce it.
+     */
+    static final String MULTIPART_STUB_PREFIX = ".s3proxy-mpu-stub-";
+
     private final Listener listener;
 
     NotifyingBlobStore(BlobStore delegate, Listener listener) {
@@ -59,6 +65,9 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
     }
 
     private void announce(String eventName, String bucket, String key) {
+        if (key.startsWith(MULTIPART_STUB_PREFIX)) {
+            return;
+        }
         try {
             HeadObjectResponse head = delegate().blobMetadata(bucket, key);
             listener.objectCreated(eventName, bucket, key, head);

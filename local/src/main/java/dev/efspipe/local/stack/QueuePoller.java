@@ -77,7 +77,6 @@ final class QueuePoller implements AutoCloseable {
         while (running) {
             List<Message> messages;
             try {
-                inFlight.incrementAndGet();
                 messages = sqs.receiveMessage(ReceiveMessageRequest.builder()
                         .queueUrl(queueUrl)
                         .maxNumberOfMessages(batchSize)
@@ -86,17 +85,19 @@ final class QueuePoller implements AutoCloseable {
                         .messageAttributeNames("All")
                         .build()).messages();
             } catch (RuntimeException e) {
-                inFlight.decrementAndGet();
                 if (running) {
                     LOG.log(Level.WARNING, "Polling " + queueUrl + " failed: " + e.getMessage());
                     pause();
                 }
                 continue;
             }
+            if (messages.isEmpty()) {
+                continue;
+            }
+            // Until the batch is handled its messages are in flight (not visible) on the queue as well.
+            inFlight.incrementAndGet();
             try {
-                if (!messages.isEmpty()) {
-                    handle(messages);
-                }
+                handle(messages);
             } finally {
                 inFlight.decrementAndGet();
             }
