@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,14 +30,16 @@ import java.util.logging.Logger;
 /**
  * The processor Lambda: one job per SQS message from the process queue. An adapter: it parses each
  * message into a {@link Job}, hands it to {@link JobProcessor}, and reports the messages that must come
- * back (transient failures, jobs another processor is still working on) as a partial batch response.
- * Permanent failures are recorded on EFS by the processor and acknowledged here.
+ * back (transient failures) as a partial batch response. Published jobs, duplicates, jobs another
+ * processor is working on, and permanent failures (recorded on EFS) are acknowledged.
  */
 public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = Logger.getLogger(ProcessorHandler.class.getName());
     /** Distinguishes this execution environment's claims from those of every other. */
     private static final String ENVIRONMENT = ManagementFactory.getRuntimeMXBean().getName() + "/"
             + UUID.randomUUID().toString().substring(0, 8);
+
+    private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
     private final JobProcessor processor;
     private final S3Client s3;
@@ -56,6 +59,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> retry = new ArrayList<>();
         String owner = ENVIRONMENT + "/" + (context == null ? "local" : context.getAwsRequestId());
+        processor.sweepStagingEvery(SWEEP_INTERVAL);
         for (SQSEvent.SQSMessage message : event.getRecords()) {
             Job job;
             try {
@@ -68,9 +72,6 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
             try {
                 JobOutcome outcome = processor.run(job, input(job), owner);
                 LOG.info(() -> "Job " + job.id() + " " + outcome.status() + ": " + outcome.detail());
-                if (!outcome.acknowledge()) {
-                    retry.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: " + e, e);
                 retry.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));

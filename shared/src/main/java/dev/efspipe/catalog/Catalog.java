@@ -57,12 +57,10 @@ public final class Catalog {
     public void appendLocked(CatalogEntry entry) throws IOException {
         byte[] line = (Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         Path journal = layout.catalogJournal();
-        boolean created = !Files.exists(journal);
-        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            if (created) {
-                Files.setPosixFilePermissions(journal, files.permissions().forFiles());
-            }
+        if (!Files.exists(journal)) {
+            files.createExclusively(journal, new byte[0]);
+        }
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
             long committed = committedLength(ch, size);
             if (committed != size) {

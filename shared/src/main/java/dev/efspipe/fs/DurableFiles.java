@@ -4,19 +4,23 @@ import dev.efspipe.config.Permissions;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -37,6 +41,8 @@ public final class DurableFiles {
         this.permissions = permissions;
     }
 
+    private static final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
     public Permissions permissions() {
         return permissions;
     }
@@ -51,8 +57,8 @@ public final class DurableFiles {
             createDirectories(parent);
         }
         try {
-            Files.createDirectory(dir);
-            setMode(dir, true);
+            Files.createDirectory(dir, attribute(true));
+            setMode(dir, true); // the creation mode is masked by the umask; make it exact
         } catch (FileAlreadyExistsException e) {
             // Tolerated race: another writer created it between our check and our create.
             if (!Files.isDirectory(dir)) {
@@ -64,9 +70,9 @@ public final class DurableFiles {
 
     /** Opens a new file for writing with the file mode; fails if it exists. */
     public OutputStream createFile(Path file) throws IOException {
-        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false));
         setMode(file, false);
-        return out;
+        return Channels.newOutputStream(ch);
     }
 
     /**
@@ -74,7 +80,7 @@ public final class DurableFiles {
      * primitive behind job claims). Returns false, writing nothing, when it exists.
      */
     public boolean createExclusively(Path file, byte[] content) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
             setMode(file, false);
             ch.write(java.nio.ByteBuffer.wrap(content));
             ch.force(true);
@@ -89,7 +95,7 @@ public final class DurableFiles {
     public void writeAtomically(Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
                 setMode(tmp, false);
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
@@ -182,6 +188,15 @@ public final class DurableFiles {
                 throw e.getCause();
             }
         }
+    }
+
+    /**
+     * The mode as a creation attribute, so a file or directory is never, even for an instant, more open
+     * than configured (the umask can only take bits away). Null where the file system has no POSIX modes.
+     */
+    private FileAttribute<?>[] attribute(boolean directory) {
+        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                directory ? permissions.forDirectories() : permissions.forFiles())} : new FileAttribute<?>[0];
     }
 
     private void setMode(Path p, boolean directory) throws IOException {

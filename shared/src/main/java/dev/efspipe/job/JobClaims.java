@@ -23,7 +23,8 @@ import java.util.Optional;
  * ({@code jobs/<ab>/.lock}); the record itself is created with an exclusive create and later replaced
  * atomically, so a reader without the lock sees a whole record. A claim holds a lease that its owner
  * renews while it works; a claim whose lease ran out belongs to whoever asks next (its owner is
- * presumed dead: killed, timed out or frozen).
+ * presumed dead: killed, timed out or frozen), and its former owner can no longer renew it or record an
+ * outcome under it.
  */
 public final class JobClaims {
     /** What {@link #claim} decided. */
@@ -122,10 +123,13 @@ public final class JobClaims {
     private JobRecord change(JobId id, String owner, JobRecord.State state, Duration lease, String reason) throws IOException {
         try (var lock = FileLocks.exclusive(layout.jobShardLock(id), lockTimeout)) {
             JobRecord current = read(id).orElseThrow(() -> new IOException("Job " + id + " has no record to update"));
-            if (current.state() != JobRecord.State.CLAIMED || !current.owner().equals(owner)) {
-                throw new ClaimLostException(id, owner, current.owner() + " (" + current.state() + ")");
-            }
             Instant now = clock.instant();
+            // A claim whose lease ran out is no longer its owner's, even if nobody has taken it over yet: a
+            // sweep may already have removed its staging directory.
+            if (!current.leaseLiveAt(now) || !current.owner().equals(owner)) {
+                throw new ClaimLostException(id, owner, current.owner() + " (" + current.state()
+                        + (current.state() == JobRecord.State.CLAIMED ? ", lease until " + current.leaseUntil() : "") + ")");
+            }
             JobRecord next = current.with(state, owner, now.plus(lease), current.attempts(), now, reason);
             write(next);
             return next;

@@ -13,7 +13,7 @@ import java.util.Objects;
  * <pre>
  * inbox/                          files a web app wrote directly
  * jobs/&lt;ab&gt;/&lt;jobId&gt;.json          one record per job (sharded by the first two hex digits)
- * staging/&lt;jobId&gt;/                work in progress; readers never look here
+ * staging/&lt;jobId&gt;.&lt;attempt&gt;/      work in progress of one attempt; readers never look here
  * published/&lt;dataset&gt;/&lt;version&gt;/  immutable output: manifest.json, parts/, files/
  * published/&lt;dataset&gt;/CURRENT     names the newest version (replaced atomically)
  * catalog/journal.ndjson          the shared index, appended under lock
@@ -55,8 +55,16 @@ public record EfsLayout(Path root) {
         return root.resolve("staging");
     }
 
-    public Path staging(JobId id) {
-        return stagingDir().resolve(id.value());
+    /**
+     * The staging directory of one attempt at a job. Each attempt (a first claim, or a takeover) writes
+     * into its own directory, so a presumed-dead owner that is in fact still running can only ever touch
+     * its own files, never those of the processor that took its job over.
+     */
+    public Path staging(JobId id, int attempt) {
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt " + attempt + " must be positive");
+        }
+        return stagingDir().resolve(id.value() + "." + attempt);
     }
 
     public Path publishedDir() {

@@ -3,9 +3,14 @@ package dev.efspipe.lock;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,6 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FileLocks {
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+    private static final Set<PosixFilePermission> LOCK_FILE_MODE = PosixFilePermissions.fromString("rw-r-----");
 
     private FileLocks() {}
 
@@ -55,9 +61,7 @@ public final class FileLocks {
         }
         FileChannel channel = null;
         try {
-            channel = shared
-                    ? FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = open(key, shared);
             long pause = 1;
             while (true) {
                 FileLock lock = channel.tryLock(0, Long.MAX_VALUE, shared);
@@ -83,6 +87,23 @@ public final class FileLocks {
             local.unlock();
             throw e;
         }
+    }
+
+    /**
+     * A shared lock needs a channel open for reading, an exclusive one a channel open for writing. A reader
+     * with only group read permission can therefore take a shared lock on an existing lock file; a missing
+     * one is created (by whoever comes first) with mode 640, never world-readable.
+     */
+    private static FileChannel open(Path file, boolean shared) throws IOException {
+        if (shared && Files.exists(file)) {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        }
+        Set<StandardOpenOption> options = shared
+                ? Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(LOCK_FILE_MODE))
+                : FileChannel.open(file, options);
     }
 
     /** A held lock. Closing it releases the file lock, closes the channel and frees the in-process lock. */

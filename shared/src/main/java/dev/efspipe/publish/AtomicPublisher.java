@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -83,6 +85,53 @@ public final class AtomicPublisher {
             }
         }
         return target;
+    }
+
+    /**
+     * Unpublishes one version, or the whole dataset when {@code version} is empty, atomically for readers:
+     * first {@code CURRENT} is moved to the newest remaining version (or removed), then the directory is
+     * renamed out of {@code published/} into {@code trash/} in one step, the event is appended to the
+     * catalog, and only then are the files deleted. A reader sees the version whole or not at all; one that
+     * opened a file before the rename keeps reading it (POSIX semantics; on NFS a removed open file may
+     * become stale, so readers that hold files open across an unpublish should re-resolve {@code CURRENT}).
+     *
+     * @return whether anything was published to remove
+     */
+    public boolean unpublish(DatasetName dataset, Optional<Version> version, String writer) throws IOException {
+        Path trash;
+        List<Version> removed = new ArrayList<>();
+        try (var lock = catalog.lockExclusive()) {
+            Path source = version.map(v -> layout.version(dataset, v)).orElse(layout.dataset(dataset));
+            if (!Files.exists(source)) {
+                return false;
+            }
+            files.createDirectories(layout.trashDir());
+            trash = layout.trashDir().resolve(dataset.value() + "-" + version.map(Version::value).orElse("all")
+                    + "-" + java.util.UUID.randomUUID());
+            if (version.isPresent()) {
+                removed.add(version.get());
+                Optional<Version> current = currentVersion(dataset);
+                if (current.equals(version)) {
+                    Optional<Version> previous = new dev.efspipe.read.DatasetReader(layout.root()).versions(dataset).stream()
+                            .filter(v -> !v.equals(version.get())).reduce((a, b) -> b);
+                    if (previous.isPresent()) {
+                        files.writeAtomically(layout.current(dataset), (previous.get().value() + "\n").getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        Files.deleteIfExists(layout.current(dataset));
+                        DurableFiles.fsyncDirectory(layout.dataset(dataset));
+                    }
+                }
+            } else {
+                removed.addAll(new dev.efspipe.read.DatasetReader(layout.root()).versions(dataset));
+            }
+            files.moveAtomically(source, trash, false);
+            for (Version v : removed) {
+                catalog.appendLocked(new CatalogEntry(CatalogEntry.UNPUBLISH, dataset.value(), v.value(), null, 0, 0, 0,
+                        null, clock.instant(), writer));
+            }
+        }
+        DurableFiles.deleteTree(trash);
+        return true;
     }
 
     /** Writes the manifest into staging; the last file written before {@link #publish}. */

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Runs the processor on a local file, publishing into an EFS directory exactly as the Lambda does. */
@@ -22,7 +24,8 @@ import java.util.concurrent.Callable;
         description = "Process a local file (no queues) and publish it into an EFS directory.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:published, or already published before", "1:transient error (retry)",
-                "2:the input was rejected (see failed/ in the EFS directory)"})
+                "2:the input was rejected (see failed/ in the EFS directory)",
+                "3:another processor is working on the same upload right now"})
 final class ProcessCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The file: zip, gzip, bzip2, JSON, or anything else (kept as a file).")
     Path file;
@@ -33,8 +36,8 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--dataset", description = "Dataset name (default: derived from the file name).")
     String dataset;
 
-    @Option(names = "--part-size", defaultValue = "134217728", description = "Bound of one NDJSON part in bytes (default ${DEFAULT-VALUE}).")
-    long partSize;
+    @Option(names = "--part-size", description = "Bound of one NDJSON part in bytes (default: PIPELINE_PART_MAX_BYTES, else 128 MiB).")
+    Long partSize;
 
     @Override
     public Integer call() throws Exception {
@@ -43,7 +46,13 @@ final class ProcessCommand implements Callable<Integer> {
             return 2;
         }
         Path abs = file.toAbsolutePath().normalize();
-        PipelineConfig config = PipelineConfig.forEfsRoot(efs.toAbsolutePath()).withPartMaxBytes(partSize);
+        // The same variables as the Lambda (lease, lock timeout, modes), with the EFS root from --efs.
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put(PipelineConfig.EFS_ROOT, efs.toAbsolutePath().toString());
+        PipelineConfig config = PipelineConfig.fromEnvironment(env);
+        if (partSize != null) {
+            config = config.withPartMaxBytes(partSize);
+        }
         // A local file's identity: its path, size and modification time (a changed file is a new upload).
         UploadSource source = new UploadSource("file", null, abs.toString(), null,
                 "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
@@ -66,7 +75,7 @@ final class ProcessCommand implements Callable<Integer> {
             }
             default -> {
                 System.err.println(outcome.status() + ": " + outcome.detail());
-                return 1;
+                return 3;
             }
         }
     }

@@ -106,6 +106,7 @@ public final class LocalStack implements AutoCloseable {
     private void boot() throws Exception {
         Files.createDirectories(options.dataDir());
         Files.createDirectories(options.efsDir());
+        sweepStaging(options.efsDir());
         Path s3Dir = Files.createDirectories(options.dataDir().resolve("s3"));
 
         int sqsPort = options.sqsPort() == 0 ? freePort() : options.sqsPort();
@@ -227,6 +228,19 @@ public final class LocalStack implements AutoCloseable {
     private String arn(String queueUrl) {
         return sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    /** Removes what dead processors left in staging before the pollers start. */
+    private static void sweepStaging(Path efsDir) throws IOException {
+        var layout = new dev.efspipe.layout.EfsLayout(efsDir);
+        var files = new dev.efspipe.fs.DurableFiles(dev.efspipe.config.Permissions.DEFAULT);
+        var clock = java.time.Clock.systemUTC();
+        var removed = new dev.efspipe.job.StagingSweeper(layout, files,
+                new dev.efspipe.job.JobClaims(layout, files, Duration.ofSeconds(30), clock), clock, Duration.ofSeconds(30)).sweep();
+        if (!removed.isEmpty()) {
+            System.err.println("Removed " + removed.size() + " stale staging director" + (removed.size() == 1 ? "y" : "ies")
+                    + " of dead processors under " + layout.stagingDir());
+        }
     }
 
     private static int freePort() throws IOException {

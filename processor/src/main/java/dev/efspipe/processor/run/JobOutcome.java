@@ -17,14 +17,13 @@ public record JobOutcome(Status status, JobId jobId, Manifest manifest, String d
         PUBLISHED,
         /** The job had been published (or failed) before: nothing done, acknowledge the message. */
         DUPLICATE,
-        /** Another processor holds a live claim: retry the message later. */
+        /**
+         * Another processor holds a live claim. Acknowledge: the owner's own message stays on the queue until
+         * the owner finishes, and comes back for a takeover if the owner dies (the visibility timeout is longer
+         * than the lease), so a second copy would only bounce towards the dead-letter queue.
+         */
         BUSY,
         /** Bad input: recorded under failed/, not retried. */
         FAILED
-    }
-
-    /** Whether the message that carried the job may be deleted from the queue. */
-    public boolean acknowledge() {
-        return status != Status.BUSY;
     }
 }

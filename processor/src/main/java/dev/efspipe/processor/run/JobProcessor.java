@@ -10,6 +10,7 @@ import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.JobClaims;
 import dev.efspipe.job.JobRecord;
+import dev.efspipe.job.StagingSweeper;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.manifest.Manifest;
@@ -56,6 +57,8 @@ public final class JobProcessor {
     private final ContentProcessor content;
     private final Clock clock;
     private final ScheduledExecutorService renewals;
+    private final StagingSweeper sweeper;
+    private final AtomicReference<Instant> lastSweep = new AtomicReference<>();
 
     public JobProcessor(PipelineConfig config, Clock clock) {
         this.config = config;
@@ -64,6 +67,7 @@ public final class JobProcessor {
         this.files = new DurableFiles(config.permissions());
         this.claims = new JobClaims(layout, files, config.lockTimeout(), clock);
         this.publisher = new AtomicPublisher(layout, files, new Catalog(layout, files, config.lockTimeout()), clock);
+        this.sweeper = new StagingSweeper(layout, files, claims, clock, config.lockTimeout());
         JsonRecordSplitter splitter = new JsonRecordSplitter();
         this.content = new ContentProcessor(splitter, new ZipUnpacker(splitter, 100_000));
         this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,7 +109,7 @@ public final class JobProcessor {
             }
         }
 
-        Path staging = layout.staging(job.id());
+        Path staging = layout.staging(job.id(), record.attempts());
         Path published = layout.version(job.dataset(), record.version());
         AtomicReference<IOException> lost = new AtomicReference<>();
         ScheduledFuture<?> renewal = scheduleRenewal(job, owner, lost);
@@ -115,10 +119,9 @@ public final class JobProcessor {
                 // An earlier attempt died after its rename: only the remaining publish steps are left to do.
                 manifest = Json.MAPPER.readValue(published.resolve(EfsLayout.MANIFEST).toFile(), Manifest.class);
             } else {
-                DurableFiles.deleteTree(staging); // a dead owner's leftovers
+                DurableFiles.deleteTree(staging); // only ever this attempt's own directory
                 manifest = produce(job, record, input, staging);
             }
-            renewal.cancel(false);
             if (lost.get() != null) {
                 throw lost.get();
             }
@@ -128,9 +131,10 @@ public final class JobProcessor {
             return new JobOutcome(JobOutcome.Status.PUBLISHED, job.id(), manifest,
                     "published " + manifest.records() + " records as " + job.dataset() + "/" + record.version());
         } catch (ClaimLostException e) {
-            // Another processor owns the job now; it cleans up and finishes. Touch nothing.
-            LOG.warning(e.getMessage());
-            return new JobOutcome(JobOutcome.Status.BUSY, job.id(), null, e.getMessage());
+            // Our lease ran out (a long pause, a lost renewal): stop, and let the message come back for a
+            // fresh claim. Our own staging directory is ours to remove; nothing else is.
+            DurableFiles.deleteTree(staging);
+            throw e;
         } catch (InvalidInputException | JsonProcessingException e) {
             DurableFiles.deleteTree(staging);
             String reason = e.getMessage();
@@ -146,6 +150,23 @@ public final class JobProcessor {
             throw e;
         } finally {
             renewal.cancel(false);
+        }
+    }
+
+    /**
+     * Removes staging directories of dead attempts, at most once per {@code interval} in this JVM; the
+     * processor handler calls it before each batch.
+     */
+    public void sweepStagingEvery(Duration interval) {
+        Instant now = clock.instant();
+        Instant last = lastSweep.get();
+        if (last != null && now.isBefore(last.plus(interval)) || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        try {
+            sweeper.sweep();
+        } catch (IOException e) {
+            LOG.warning("Sweeping " + layout.stagingDir() + " failed (will try again later): " + e.getMessage());
         }
     }
 
