@@ -105,6 +105,10 @@ public final class JobProcessor {
             case ACQUIRED -> {
                 if (claim.takenOver()) {
                     LOG.info(() -> "Job " + job.id() + ": took over an expired claim (attempt " + record.attempts() + ")");
+                    // Earlier attempts' owners are dead (their leases ran out and they can no longer renew).
+                    for (int attempt = 1; attempt < record.attempts(); attempt++) {
+                        DurableFiles.deleteTree(layout.staging(job.id(), attempt));
+                    }
                 }
             }
         }
