@@ -45,8 +45,14 @@ public final class ZipUnpacker {
         ZipFile zip;
         try {
             zip = ZipFile.builder().setSeekableByteChannel(channel).setIgnoreLocalFileHeader(false).get();
-        } catch (ZipException e) {
-            throw new InvalidInputException(archiveName + " is not a readable zip archive: " + e.getMessage(), e);
+        } catch (IOException e) {
+            // ZipFile wraps what it finds wrong with the archive ("Error reading Zip content from …", caused by a
+            // ZipException); any other IOException is the channel failing to read, which is transient.
+            ZipException bad = e instanceof ZipException z ? z : e.getCause() instanceof ZipException z ? z : null;
+            if (bad == null) {
+                throw e;
+            }
+            throw new InvalidInputException(archiveName + " is not a readable zip archive: " + bad.getMessage(), e);
         }
         try (zip) {
             Map<String, String> seen = new HashMap<>();

@@ -74,7 +74,7 @@ public final class JsonRecordSplitter {
                     records++;
                 }
             } else {
-                throw new InvalidInputException(source + ": the JSON document is a single " + root.asString()
+                throw new InvalidInputException(source + ": the JSON document is a single " + scalarKind(root)
                         + " value, not an array or object of records");
             }
             JsonToken trailing = p.nextToken();
@@ -90,17 +90,28 @@ public final class JsonRecordSplitter {
     }
 
     private void copy(JsonParser p, OutputStream target, String key) throws IOException {
+        // "Exact" copies numbers as written: the plain copy passes floats through double (1e400 became "Infinity").
         try (JsonGenerator g = factory.createGenerator(target)) {
             if (key != null) {
                 g.writeStartObject();
                 g.writeStringField("key", key);
                 g.writeFieldName("value");
-                g.copyCurrentStructure(p);
+                g.copyCurrentStructureExact(p);
                 g.writeEndObject();
             } else {
-                g.copyCurrentStructure(p);
+                g.copyCurrentStructureExact(p);
             }
         }
+    }
+
+    private static String scalarKind(JsonToken token) {
+        return switch (token) {
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name();
+        };
     }
 
     private static String where(JsonLocation loc, long record) {

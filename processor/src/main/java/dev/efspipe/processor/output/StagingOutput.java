@@ -81,7 +81,12 @@ public final class StagingOutput implements AutoCloseable {
         if (!target.startsWith(root) || target.equals(root)) {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' would be written outside files/");
         }
-        files.createDirectories(target.getParent());
+        try {
+            files.createDirectories(target.getParent());
+        } catch (FileAlreadyExistsException e) {
+            throw new InvalidInputException("Entry '" + DatasetName.printable(relative)
+                    + "' is below a path that an earlier entry wrote as a file");
+        }
         CountingDigestOutputStream out;
         try (OutputStream raw = files.createFile(target)) {
             out = new CountingDigestOutputStream(new BufferedOutputStream(raw, 1 << 16));
