@@ -51,6 +51,11 @@ public final class FileLocks {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         ReentrantLock local = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock(true));
+        if (local.isHeldByCurrentThread()) {
+            // Not reentrant: a second channel's tryLock would throw OverlappingFileLockException, and closing that
+            // channel releases the process's lock on the file, the one this thread already holds.
+            throw new IllegalStateException("This thread already holds the lock on " + key + "; FileLocks are not reentrant");
+        }
         try {
             if (!local.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new LockTimeoutException(key, shared, Duration.ofNanos(System.nanoTime() - start));

@@ -40,13 +40,23 @@ public final class DatasetReader {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(layout.publishedDir())) {
             for (Path d : dirs) {
                 String name = d.getFileName().toString();
-                if (!name.startsWith(".") && Files.exists(d.resolve(EfsLayout.CURRENT))) {
+                if (isDatasetName(name) && Files.exists(d.resolve(EfsLayout.CURRENT))) {
                     out.add(DatasetName.of(name));
                 }
             }
         }
         out.sort((a, b) -> a.value().compareTo(b.value()));
         return out;
+    }
+
+    /** Skips what the pipeline never writes into published/ (a person's stray folder, say) instead of failing. */
+    private static boolean isDatasetName(String name) {
+        try {
+            DatasetName.of(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The version {@code CURRENT} names, if the dataset has been published. */

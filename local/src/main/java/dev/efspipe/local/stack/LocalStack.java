@@ -105,7 +105,8 @@ public final class LocalStack implements AutoCloseable {
 
     private void boot() throws Exception {
         Files.createDirectories(options.dataDir());
-        Files.createDirectories(options.efsDir());
+        // Created like the access point's root directory: 750, so only the owner and its group get in.
+        new dev.efspipe.fs.DurableFiles(dev.efspipe.config.Permissions.DEFAULT).createDirectories(options.efsDir());
         sweepStaging(options.efsDir());
         Path s3Dir = Files.createDirectories(options.dataDir().resolve("s3"));
 

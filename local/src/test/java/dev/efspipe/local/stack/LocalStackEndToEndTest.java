@@ -99,6 +99,23 @@ class LocalStackEndToEndTest {
     }
 
     @Test
+    void nothingOnEfsIsWorldReadableAndPublishedFilesAreGroupReadable() throws Exception {
+        Path zip = DemoArchive.write(dir.resolve("perm.zip"), 10, 13);
+        stack.s3().putObject(b -> b.bucket(stack.info().bucket()).key("perm/perm.zip"), zip);
+        assertThat(new DatasetReader(stack.info().efsDir()).awaitNewVersion(DatasetName.of("perm"), Optional.empty(),
+                Duration.ofSeconds(60), Duration.ofMillis(50))).isPresent();
+        try (var walk = Files.walk(stack.info().efsDir())) {
+            for (Path p : walk.toList()) {
+                var perms = Files.getPosixFilePermissions(p);
+                assertThat(perms).as("%s is open to others", p).noneMatch(x -> x.name().startsWith("OTHERS_"));
+                if (p.startsWith(stack.info().efsDir().resolve("published"))) {
+                    assertThat(perms).as("%s readable by the group", p).contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ);
+                }
+            }
+        }
+    }
+
+    @Test
     void sameObjectUploadedTwiceIsPublishedOnce() throws Exception {
         Path zip = DemoArchive.write(dir.resolve("twice.zip"), 40, 11);
         long before = stack.batchesHandled("processor");

@@ -1,0 +1,211 @@
+package dev.efspipe.job;
+
+import dev.efspipe.config.Permissions;
+import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.Version;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static dev.efspipe.job.JobClaims.Outcome.ACQUIRED;
+import static dev.efspipe.job.JobClaims.Outcome.ALREADY_FAILED;
+import static dev.efspipe.job.JobClaims.Outcome.ALREADY_PUBLISHED;
+import static dev.efspipe.job.JobClaims.Outcome.BUSY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobClaimsTest {
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Instant START = Instant.parse("2026-11-26T06:15:00Z");
+    private static final Job JOB = Job.of(UploadSource.s3("uploads", "a/sales.json", null, "etag-1", 100),
+            DatasetName.of("sales"), START);
+
+    @TempDir
+    Path root;
+
+    private final MutableClock clock = new MutableClock(START);
+    private EfsLayout layout;
+    private JobClaims claims;
+
+    @BeforeEach
+    void setUp() {
+        layout = new EfsLayout(root);
+        claims = new JobClaims(layout, new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(5), clock);
+    }
+
+    @Test
+    void shouldAcquireAndCreateTheRecord_whenFirstClaimed() throws Exception {
+        JobClaims.Claim claim = claims.claim(JOB, "proc-a", LEASE);
+
+        assertThat(claim.outcome()).isEqualTo(ACQUIRED);
+        assertThat(claim.takenOver()).isFalse();
+        assertThat(claim.record().attempts()).isEqualTo(1);
+        assertThat(claim.record().owner()).isEqualTo("proc-a");
+        assertThat(claim.record().leaseUntil()).isEqualTo(START.plus(LEASE));
+        assertThat(claim.record().version()).isEqualTo(Version.of(START, JOB.id()));
+        assertThat(layout.jobRecord(JOB.id())).isRegularFile();
+        assertThat(claims.read(JOB.id())).contains(claim.record());
+    }
+
+    @Test
+    void shouldReportBusy_whenAnotherOwnerClaimsWhileTheLeaseIsLive() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        clock.advance(LEASE.minusSeconds(1));
+
+        JobClaims.Claim second = claims.claim(JOB, "proc-b", LEASE);
+
+        assertThat(second.outcome()).isEqualTo(BUSY);
+        assertThat(second.record().owner()).isEqualTo("proc-a");
+        assertThat(claims.read(JOB.id()).orElseThrow().owner()).isEqualTo("proc-a");
+    }
+
+    @Test
+    void shouldHandTheJobToAnotherOwner_afterTheLeaseExpires() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        clock.advance(LEASE.plusSeconds(1));
+
+        JobClaims.Claim takeover = claims.claim(JOB, "proc-b", LEASE);
+
+        assertThat(takeover.outcome()).isEqualTo(ACQUIRED);
+        assertThat(takeover.takenOver()).isTrue();
+        assertThat(takeover.record().attempts()).isEqualTo(2);
+        assertThat(takeover.record().owner()).isEqualTo("proc-b");
+        assertThat(claims.read(JOB.id())).contains(takeover.record());
+    }
+
+    @Test
+    void shouldTreatTheLeaseAsExpired_atExactlyItsEnd() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        clock.advance(LEASE);
+
+        assertThat(claims.claim(JOB, "proc-b", LEASE).outcome()).isEqualTo(ACQUIRED);
+    }
+
+    @Test
+    void shouldKeepTheVersionOfTheFirstClaim_acrossATakeover() throws Exception {
+        Version first = claims.claim(JOB, "proc-a", LEASE).record().version();
+        clock.advance(Duration.ofHours(3));
+
+        JobClaims.Claim takeover = claims.claim(JOB, "proc-b", LEASE);
+
+        assertThat(takeover.record().version()).isEqualTo(first)
+                .isNotEqualTo(Version.of(clock.instant(), JOB.id()));
+    }
+
+    @Test
+    void shouldReportAlreadyPublished_afterMarkPublished() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        claims.markPublished(JOB.id(), "proc-a");
+        clock.advance(LEASE.multipliedBy(10));
+
+        JobClaims.Claim duplicate = claims.claim(JOB, "proc-b", LEASE);
+
+        assertThat(duplicate.outcome()).isEqualTo(ALREADY_PUBLISHED);
+        assertThat(duplicate.record().state()).isEqualTo(JobRecord.State.PUBLISHED);
+    }
+
+    @Test
+    void shouldReportAlreadyFailed_afterMarkFailed() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        claims.markFailed(JOB.id(), "proc-a", "entry data.json: nesting depth 1001 exceeds 1000");
+        clock.advance(LEASE.multipliedBy(10));
+
+        JobClaims.Claim duplicate = claims.claim(JOB, "proc-b", LEASE);
+
+        assertThat(duplicate.outcome()).isEqualTo(ALREADY_FAILED);
+        assertThat(duplicate.record().reason()).isEqualTo("entry data.json: nesting depth 1001 exceeds 1000");
+    }
+
+    @Test
+    void shouldThrowClaimLost_whenAFormerOwnerRenewsAfterATakeover() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        clock.advance(LEASE.plusSeconds(1));
+        claims.claim(JOB, "proc-b", LEASE);
+
+        assertThatThrownBy(() -> claims.renew(JOB.id(), "proc-a", LEASE))
+                .isInstanceOf(ClaimLostException.class)
+                .hasMessageContaining("proc-a")
+                .hasMessageContaining("proc-b");
+    }
+
+    @Test
+    void shouldThrowClaimLost_whenAFormerOwnerPublishesAfterATakeover() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        clock.advance(LEASE.plusSeconds(1));
+        claims.claim(JOB, "proc-b", LEASE);
+
+        assertThatThrownBy(() -> claims.markPublished(JOB.id(), "proc-a")).isInstanceOf(ClaimLostException.class);
+        assertThat(claims.read(JOB.id()).orElseThrow().state()).isEqualTo(JobRecord.State.CLAIMED);
+    }
+
+    @Test
+    void shouldThrowClaimLost_whenTheOwnerRenewsAfterItsLeaseRanOut_evenWithoutATakeover() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        clock.advance(LEASE.plusSeconds(1));
+
+        assertThatThrownBy(() -> claims.renew(JOB.id(), "proc-a", LEASE)).isInstanceOf(ClaimLostException.class);
+    }
+
+    @Test
+    void shouldThrowClaimLost_whenAPublishedJobIsMarkedAgain() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        claims.markPublished(JOB.id(), "proc-a");
+
+        assertThatThrownBy(() -> claims.markFailed(JOB.id(), "proc-a", "late")).isInstanceOf(ClaimLostException.class);
+        assertThat(claims.read(JOB.id()).orElseThrow().state()).isEqualTo(JobRecord.State.PUBLISHED);
+    }
+
+    @Test
+    void shouldExtendTheLease_whenTheOwnerRenews() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        clock.advance(LEASE.minusSeconds(10));
+        claims.renew(JOB.id(), "proc-a", LEASE);
+        clock.advance(Duration.ofSeconds(20)); // past the first lease, inside the renewed one
+
+        assertThat(claims.claim(JOB, "proc-b", LEASE).outcome()).isEqualTo(BUSY);
+    }
+
+    @Test
+    void shouldLetAnotherOwnerClaimImmediately_afterRelease() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+
+        claims.release(JOB.id(), "proc-a");
+        JobClaims.Claim next = claims.claim(JOB, "proc-b", LEASE);
+
+        assertThat(next.outcome()).isEqualTo(ACQUIRED);
+        assertThat(next.record().owner()).isEqualTo("proc-b");
+    }
+
+    @Test
+    void shouldIgnoreARelease_byAnOwnerThatDoesNotHoldTheClaim() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+
+        claims.release(JOB.id(), "proc-b");
+
+        assertThat(claims.claim(JOB, "proc-c", LEASE).outcome()).isEqualTo(BUSY);
+    }
+
+    @Test
+    void shouldLeaveNoTemporaryFilesInTheShard_afterStateChanges() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        claims.renew(JOB.id(), "proc-a", LEASE);
+        claims.markPublished(JOB.id(), "proc-a");
+
+        try (var listing = Files.list(layout.jobShard(JOB.id()))) {
+            assertThat(listing.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(".lock", JOB.id().value() + ".json");
+        }
+    }
+
+    @Test
+    void shouldReadNothing_forAJobNeverClaimed() throws Exception {
+        assertThat(claims.read(JOB.id())).isEmpty();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.efspipe.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.efspipe.json.Json;
+import dev.efspipe.layout.DatasetName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobTest {
+    private static final UploadSource SOURCE = UploadSource.s3("uploads", "2024/Sales Report.json", "v-1", "\"abc123\"", 4096);
+    private static final UploadSource OTHER = UploadSource.s3("uploads", "2024/other.json", null, "def456", 10);
+    private static final DatasetName DATASET = DatasetName.of("sales-report");
+    private static final Instant AT = Instant.parse("2026-11-26T06:15:00.123Z");
+
+    @Test
+    void shouldDeriveItsIdFromTheSource() {
+        Job job = Job.of(SOURCE, DATASET, AT);
+
+        assertThat(job.id()).isEqualTo(JobId.of(SOURCE));
+    }
+
+    @Test
+    void shouldRejectAnIdThatDoesNotMatchItsSource() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Job(Job.SCHEMA, JobId.of(OTHER), DATASET, SOURCE, AT))
+                .withMessageContaining("does not match its source")
+                .withMessageContaining("s3://uploads/2024/Sales Report.json");
+    }
+
+    @Test
+    void shouldRejectAnUnknownSchema() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Job(Job.SCHEMA + 1, JobId.of(SOURCE), DATASET, SOURCE, AT))
+                .withMessageContaining("Unsupported job schema");
+    }
+
+    @Test
+    void shouldSurviveAJsonRoundTrip() throws Exception {
+        Job job = Job.of(SOURCE, DATASET, AT);
+
+        byte[] json = Json.MAPPER.writeValueAsBytes(job);
+        Job back = Json.MAPPER.readValue(json, Job.class);
+
+        assertThat(back).isEqualTo(job);
+    }
+
+    @Test
+    void shouldWriteTheIdAsAPlainStringAndTheTimeAsIso8601() throws Exception {
+        JsonNode tree = Json.MAPPER.valueToTree(Job.of(SOURCE, DATASET, AT));
+
+        assertThat(tree.get("id").isTextual()).isTrue();
+        assertThat(tree.get("id").asText()).isEqualTo(JobId.of(SOURCE).value());
+        assertThat(tree.get("announcedAt").asText()).isEqualTo("2026-11-26T06:15:00.123Z");
+    }
+
+    @Test
+    void shouldRefuseJson_whoseIdWasTamperedWith() throws Exception {
+        String json = Json.MAPPER.writeValueAsString(Job.of(SOURCE, DATASET, AT))
+                .replace(JobId.of(SOURCE).value(), JobId.of(OTHER).value());
+
+        assertThatThrownBy(() -> Json.MAPPER.readValue(json, Job.class))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class)
+                .hasStackTraceContaining("does not match its source");
+    }
+
+    @Test
+    void shouldRefuseJson_withAnUnsafeDatasetName() throws Exception {
+        String json = Json.MAPPER.writeValueAsString(Job.of(SOURCE, DATASET, AT))
+                .replace("sales-report", "../../etc");
+
+        assertThatThrownBy(() -> Json.MAPPER.readValue(json, Job.class))
+                .hasStackTraceContaining("Invalid dataset name");
+    }
+}
