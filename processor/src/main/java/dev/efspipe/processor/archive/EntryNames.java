@@ -28,7 +28,7 @@ public final class EntryNames {
             throw new InvalidInputException("Archive entry name is " + name.length() + " characters, over the limit of "
                     + MAX_LENGTH + ": '" + shown + "'");
         }
-        if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (name.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidInputException("Archive entry '" + shown + "' has a control character in its name");
         }
         if (name.indexOf('\\') >= 0) {
