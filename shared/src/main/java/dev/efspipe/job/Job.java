@@ -8,13 +8,18 @@ import java.util.Objects;
 /**
  * One unit of work for the processor: the message body on the process queue.
  *
- * @param schema      message schema version ({@value #SCHEMA}); readers refuse newer schemas they don't know
- * @param id          derived from the source, so duplicates share it
- * @param dataset     where the output is published
- * @param source      what to read
- * @param announcedAt when the upload was announced (the event time)
+ * @param schema        message schema version ({@value #SCHEMA}); readers refuse newer schemas they don't know
+ * @param id            derived from the source, so duplicates share it
+ * @param dataset       where the output is published
+ * @param source        what to read
+ * @param announcedAt   when the upload happened (the event time): versions of a dataset are ordered by it, so
+ *                      announcements delivered out of order still leave {@code CURRENT} on the newest upload
+ * @param sequencer     S3's sequencer for the key, when the announcement had one (kept for diagnostics: it orders
+ *                      events of one key only, while a dataset may be fed by several keys)
+ * @param recordPointer a JSON Pointer to the array of records in a JSON document, or null to detect it
  */
-public record Job(int schema, JobId id, DatasetName dataset, UploadSource source, Instant announcedAt) {
+public record Job(int schema, JobId id, DatasetName dataset, UploadSource source, Instant announcedAt,
+                  String sequencer, String recordPointer) {
     public static final int SCHEMA = 1;
 
     public Job {
@@ -25,12 +30,20 @@ public record Job(int schema, JobId id, DatasetName dataset, UploadSource source
         if (schema != SCHEMA) {
             throw new IllegalArgumentException("Unsupported job schema " + schema + " (this build reads " + SCHEMA + ")");
         }
+        if (recordPointer != null && !recordPointer.isEmpty() && !recordPointer.startsWith("/")) {
+            throw new IllegalArgumentException("Record pointer '" + recordPointer + "' must be empty or start with '/'");
+        }
         if (!id.equals(JobId.of(source))) {
             throw new IllegalArgumentException("Job id " + id + " does not match its source " + source.describe());
         }
     }
 
     public static Job of(UploadSource source, DatasetName dataset, Instant announcedAt) {
-        return new Job(SCHEMA, JobId.of(source), dataset, source, announcedAt);
+        return new Job(SCHEMA, JobId.of(source), dataset, source, announcedAt, null, null);
+    }
+
+    public static Job of(UploadSource source, DatasetName dataset, Instant announcedAt, String sequencer,
+                         String recordPointer) {
+        return new Job(SCHEMA, JobId.of(source), dataset, source, announcedAt, sequencer, recordPointer);
     }
 }

@@ -61,7 +61,7 @@ public final class JobClaims {
             Optional<JobRecord> existing = read(job.id());
             if (existing.isEmpty()) {
                 JobRecord fresh = new JobRecord(job, JobRecord.State.CLAIMED, owner, now.plus(lease),
-                        Version.of(now, job.id()), 1, now, null);
+                        Version.of(job.announcedAt(), job.id()), 1, now, null);
                 if (!files.createExclusively(layout.jobRecord(job.id()), Json.MAPPER.writeValueAsBytes(fresh))) {
                     // Unreachable while every writer takes the shard lock; kept as a guard against one that doesn't.
                     throw new IOException("Job record " + layout.jobRecord(job.id()) + " appeared while its shard was locked");

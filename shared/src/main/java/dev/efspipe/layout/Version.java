@@ -8,15 +8,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.regex.Pattern;
 
 /**
- * A published version's name: {@code <UTC time of the claim>-<first 12 hex of the job id>}, e.g.
- * {@code 20261126T061500Z-3f2a9c0d11be}. Versions of one dataset sort by time as strings; the job id
- * part makes the name deterministic for a job once its claim recorded it, so a re-run publishes to the
- * same directory and never a second version.
+ * A published version's name: {@code <UTC upload time, ms>-<first 12 hex of the job id>}, e.g.
+ * {@code 20261126T061500.123Z-3f2a9c0d11be}. Versions of one dataset sort by upload time as strings (the
+ * job id breaks ties); the name is fixed by the job's first claim, so a re-run publishes to the same
+ * directory and never a second version.
  */
 public record Version(String value) implements Comparable<Version> {
-    private static final Pattern VALID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{12}");
+    private static final Pattern VALID = Pattern.compile("\\d{8}T\\d{6}\\.\\d{3}Z-[0-9a-f]{12}");
     private static final DateTimeFormatter FORMAT =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     public Version {
         if (value == null || !VALID.matcher(value).matches()) {

@@ -50,9 +50,9 @@ class EfsLayoutTest {
     void shouldPlaceVersionsAndCurrentUnderTheDataset() {
         EfsLayout layout = new EfsLayout(root);
         DatasetName ds = DatasetName.of("sales");
-        Version v = new Version("20261126T061500Z-3f2a9c0d11be");
+        Version v = new Version("20261126T061500.000Z-3f2a9c0d11be");
 
-        assertThat(layout.version(ds, v)).isEqualTo(root.resolve("published/sales/20261126T061500Z-3f2a9c0d11be"));
+        assertThat(layout.version(ds, v)).isEqualTo(root.resolve("published/sales/20261126T061500.000Z-3f2a9c0d11be"));
         assertThat(layout.current(ds)).isEqualTo(root.resolve("published/sales/CURRENT"));
     }
 

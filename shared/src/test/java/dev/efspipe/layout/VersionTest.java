@@ -20,16 +20,16 @@ class VersionTest {
 
     @Test
     void shouldFormatAsUtcTimeAndTheFirstTwelveHexOfTheJobId() {
-        Version v = Version.of(Instant.parse("2026-11-26T06:15:00Z"), JOB);
+        Version v = Version.of(Instant.parse("2026-11-26T06:15:00.123Z"), JOB);
 
-        assertThat(v.value()).isEqualTo("20261126T061500Z-3f2a9c0d11be");
+        assertThat(v.value()).isEqualTo("20261126T061500.123Z-3f2a9c0d11be");
     }
 
     @Test
-    void shouldDropFractionsOfASecond() {
+    void shouldKeepMillisecondsAndDropFinerFractions() {
         Version v = Version.of(Instant.parse("2026-11-26T06:15:00.999999999Z"), JOB);
 
-        assertThat(v.value()).isEqualTo("20261126T061500Z-3f2a9c0d11be");
+        assertThat(v.value()).isEqualTo("20261126T061500.999Z-3f2a9c0d11be");
     }
 
     @Test
@@ -73,8 +73,9 @@ class VersionTest {
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {
-            "20261126T061500Z", "20261126T061500Z-3F2A9C0D11BE", "20261126T061500Z-3f2a9c0d11b",
-            "2026-11-26T06:15:00Z-3f2a9c0d11be", "../20261126T061500Z-3f2a9c0d11be", "CURRENT"})
+            "20261126T061500.000Z", "20261126T061500.000Z-3F2A9C0D11BE", "20261126T061500.000Z-3f2a9c0d11b",
+            "20261126T061500Z-3f2a9c0d11be", "2026-11-26T06:15:00Z-3f2a9c0d11be", "../20261126T061500.000Z-3f2a9c0d11be",
+            "CURRENT"})
     void shouldRejectMalformedNames(String value) {
         assertThat(Version.isValid(value)).isFalse();
         assertThatIllegalArgumentException().isThrownBy(() -> new Version(value))
@@ -83,7 +84,7 @@ class VersionTest {
 
     @Test
     void shouldAcceptWellFormedNames() {
-        assertThat(Version.isValid("20261126T061500Z-3f2a9c0d11be")).isTrue();
-        assertThat(new Version("20261126T061500Z-3f2a9c0d11be").toString()).isEqualTo("20261126T061500Z-3f2a9c0d11be");
+        assertThat(Version.isValid("20261126T061500.000Z-3f2a9c0d11be")).isTrue();
+        assertThat(new Version("20261126T061500.000Z-3f2a9c0d11be").toString()).isEqualTo("20261126T061500.000Z-3f2a9c0d11be");
     }
 }

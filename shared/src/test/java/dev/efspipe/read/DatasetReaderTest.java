@@ -81,8 +81,8 @@ class DatasetReaderTest {
         publish(DatasetName.of("beta"), "e1", T0);
         publish(DatasetName.of("alpha"), "e2", T0);
         // A dataset directory whose first publish has not reached CURRENT yet, and a hidden leftover.
-        Files.createDirectories(layout.publishedDir().resolve("gamma/20261126T061500Z-0123456789ab"));
-        Files.writeString(layout.publishedDir().resolve("gamma/20261126T061500Z-0123456789ab/manifest.json"), "{}");
+        Files.createDirectories(layout.publishedDir().resolve("gamma/20261126T061500.000Z-0123456789ab"));
+        Files.writeString(layout.publishedDir().resolve("gamma/20261126T061500.000Z-0123456789ab/manifest.json"), "{}");
         Files.createDirectories(layout.publishedDir().resolve(".tmp"));
 
         assertThat(reader.datasets()).containsExactly(DatasetName.of("alpha"), DatasetName.of("beta"));
@@ -105,7 +105,7 @@ class DatasetReaderTest {
         Manifest newer = publish(SALES, "e2", T0.plusSeconds(120));
         Manifest older = publish(SALES, "e1", T0);
         // Neither a version directory without a manifest nor a stray file counts as a version.
-        Files.createDirectories(layout.dataset(SALES).resolve("20261126T070000Z-0123456789ab"));
+        Files.createDirectories(layout.dataset(SALES).resolve("20261126T070000.000Z-0123456789ab"));
         Files.writeString(layout.dataset(SALES).resolve(".CURRENT.tmp"), "x");
 
         assertThat(reader.versions(SALES)).containsExactly(older.version(), newer.version());
