@@ -9,19 +9,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
 import dev.efspipe.json.Json;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The front door, as plain Java: turns upload announcements into jobs on the process queue.
+ * The front door, as plain Java: turns upload announcements into jobs on the process queue, and sorts
+ * what goes wrong.
  *
- * <p>An SQS batch is handled message by message: a message whose jobs could not be queued (a transient
- * failure) is reported in the partial batch response and comes back; a message that can never become a
- * job (not JSON, not an upload announcement) is logged and acknowledged, so it is not retried five times;
- * an S3 test event is acknowledged silently. One bad message never fails the batch.
+ * <p>An SQS batch is handled message by message, and one message never fails the batch:
+ * <ul>
+ *   <li>jobs are sent to the process queue; a send that fails (the queue unavailable, throttling) is
+ *       transient, and the message is reported in the partial batch response so it comes back;</li>
+ *   <li>a message that can never become a job (not JSON, not an announcement, a missing field) or that
+ *       announces an upload that can never be processed (too large) goes to the dead-letter queue with the
+ *       reason, and is acknowledged instead of being retried five times;</li>
+ *   <li>test events, removals, folder markers and keys the rules do not accept are acknowledged with a
+ *       log line.</li>
+ * </ul>
  */
 public final class Ingestor {
     private static final Logger LOG = Logger.getLogger(Ingestor.class.getName());
@@ -29,59 +38,77 @@ public final class Ingestor {
             LambdaEventSerializers.serializerFor(S3Event.class, Ingestor.class.getClassLoader());
 
     private final JobQueue queue;
+    private final DeadLetters deadLetters;
     private final UploadAnnouncements announcements;
 
-    public Ingestor(JobQueue queue, Clock clock) {
+    public Ingestor(JobQueue queue, DeadLetters deadLetters, IngestRules rules, Clock clock) {
         this.queue = queue;
-        this.announcements = new UploadAnnouncements(clock);
+        this.deadLetters = deadLetters;
+        this.announcements = new UploadAnnouncements(rules, clock);
     }
 
-    /** An S3 event delivered to the function directly. A transient failure throws, so Lambda retries the event. */
+    /** An S3 event object (as the runtime deserialises it for a typed handler); see {@link #handleDirect}. */
     public List<Job> handle(S3Event event) throws IOException {
-        List<Job> jobs = announcements.jobs(event);
-        for (Job job : jobs) {
-            queue.send(job);
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        S3_EVENTS.toJson(event, json);
+        return handleDirect(Json.MAPPER.readTree(json.toByteArray()));
+    }
+
+    /**
+     * An announcement delivered to the function directly (an S3 or EventBridge event). Everything that
+     * fails throws, so that Lambda's retry and on-failure destination for asynchronous invocations apply;
+     * refused uploads throw {@link BadAnnouncementException}.
+     */
+    public List<Job> handleDirect(JsonNode event) throws IOException {
+        UploadAnnouncements.Outcome outcome = announcements.read(event);
+        outcome.ignored().forEach(reason -> LOG.info(() -> "Ignored: " + reason));
+        for (Job job : outcome.jobs()) {
+            send(job);
         }
-        return jobs;
+        if (!outcome.refused().isEmpty()) {
+            throw new BadAnnouncementException(String.join("; ", outcome.refused()));
+        }
+        return outcome.jobs();
     }
 
     /** An SQS batch from the ingest queue; returns the messages to retry. */
     public SQSBatchResponse handle(SQSEvent event) {
         List<SQSBatchResponse.BatchItemFailure> retry = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
-            List<Job> jobs;
             try {
-                jobs = jobsIn(message);
+                handle(message);
             } catch (IOException | RuntimeException e) {
-                LOG.warning("Message " + message.getMessageId() + " is not an upload announcement and is dropped: " + e.getMessage());
-                continue;
-            }
-            try {
-                for (Job job : jobs) {
-                    queue.send(job);
-                    LOG.info(() -> "Queued job " + job.id() + " for " + job.source().describe() + " -> dataset " + job.dataset());
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warning("Message " + message.getMessageId() + " will be retried: " + e.getMessage());
+                LOG.log(Level.WARNING, "Message " + message.getMessageId() + " will be retried: " + e, e);
                 retry.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
         return new SQSBatchResponse(retry);
     }
 
-    private List<Job> jobsIn(SQSEvent.SQSMessage message) throws IOException {
-        String body = message.getBody();
-        JsonNode tree = Json.MAPPER.readTree(body);
-        if (tree == null || !tree.isObject()) {
-            throw new IOException("the body is not a JSON object");
+    private void handle(SQSEvent.SQSMessage message) throws IOException {
+        UploadAnnouncements.Outcome outcome;
+        try {
+            outcome = announcements.read(message.getBody());
+        } catch (BadAnnouncementException e) {
+            deadLetter(message, e.getMessage());
+            return;
         }
-        if ("s3:TestEvent".equals(tree.path("Event").asText())) {
-            LOG.info(() -> "Acknowledging S3 test event in message " + message.getMessageId());
-            return List.of();
+        outcome.ignored().forEach(reason -> LOG.info(() -> "Message " + message.getMessageId() + " ignored: " + reason));
+        for (Job job : outcome.jobs()) {
+            send(job);
         }
-        if (tree.has("Records")) {
-            return announcements.jobs(S3_EVENTS.fromJson(body));
+        if (!outcome.refused().isEmpty()) {
+            deadLetter(message, String.join("; ", outcome.refused()));
         }
-        throw new IOException("the body has no S3 event Records");
+    }
+
+    private void send(Job job) throws IOException {
+        queue.send(job);
+        LOG.info(() -> "Queued job " + job.id() + " for " + job.source().describe() + " -> dataset " + job.dataset());
+    }
+
+    private void deadLetter(SQSEvent.SQSMessage message, String reason) throws IOException {
+        LOG.warning("Message " + message.getMessageId() + " can never succeed, dead-lettered: " + reason);
+        deadLetters.send(message.getBody(), reason, message.getMessageId());
     }
 }

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The stream handler tells SQS batches from direct S3 events and answers in Lambda's response shapes. */
 class IngestHandlerTest {
     private final RecordingJobQueue queue = new RecordingJobQueue(job -> job.source().key().equals("queue-is-down.zip"));
-    private final IngestHandler handler = new IngestHandler(new Ingestor(queue, Clock.systemUTC()));
+    private final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
+    private final IngestHandler handler = new IngestHandler(new Ingestor(queue, deadLetters, IngestRules.ACCEPT_ALL, Clock.systemUTC()));
 
     @Test
     void sqsBatchIsAnsweredWithAPartialBatchResponse() throws Exception {
@@ -33,11 +34,19 @@ class IngestHandlerTest {
     }
 
     @Test
+    void eventBridgeEventDeliveredDirectlyIsAnsweredWithTheJobIds() throws Exception {
+        JsonNode response = invoke("events/eventbridge-object-created.json");
+
+        assertThat(response.get("jobs")).hasSize(1);
+        assertThat(queue.sent).singleElement().satisfies(j -> assertThat(j.source().key()).isEqualTo("eb/Quarterly Report+v2.zip"));
+    }
+
+    @Test
     void unknownEventShapeIsRefusedWithTheSourceItSaw() {
         assertThatThrownBy(() -> handler.handleRequest(
                 new java.io.ByteArrayInputStream("{\"Records\":[{\"eventSource\":\"aws:kinesis\"}]}".getBytes()),
                 new ByteArrayOutputStream(), null))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadAnnouncementException.class)
                 .hasMessageContaining("aws:kinesis");
     }
 

@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.config.PipelineConfig;
 import dev.efspipe.ingest.IngestHandler;
+import dev.efspipe.ingest.IngestRules;
 import dev.efspipe.ingest.Ingestor;
+import dev.efspipe.ingest.SqsDeadLetters;
 import dev.efspipe.ingest.SqsJobQueue;
 import dev.efspipe.processor.ProcessorHandler;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -43,7 +45,8 @@ public final class Functions implements AutoCloseable {
         PipelineConfig config = new PipelineConfig(info.efsDir(), info.processQueueUrl(), s3Endpoint, sqsEndpoint,
                 info.region(), partMaxBytes, Duration.ofSeconds(60), Duration.ofSeconds(30), Permissions.DEFAULT);
         this.ingest = LocalFunction.of("ingest", INGEST_TIMEOUT, 512,
-                new IngestHandler(new Ingestor(new SqsJobQueue(sqs, info.processQueueUrl()), Clock.systemUTC())));
+                new IngestHandler(new Ingestor(new SqsJobQueue(sqs, info.processQueueUrl()),
+                        new SqsDeadLetters(sqs, info.ingestDeadLetterQueueUrl()), IngestRules.ACCEPT_ALL, Clock.systemUTC())));
         this.processor = LocalFunction.of("processor", processorTimeout, 2048, new ProcessorHandler(config, s3),
                 SQSEvent.class, SQSBatchResponse.class);
     }
