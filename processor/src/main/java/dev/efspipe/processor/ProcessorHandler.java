@@ -11,11 +11,14 @@ import dev.efspipe.processor.archive.EntryNames;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.input.S3InputSource;
+import dev.efspipe.processor.run.Budget;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -42,17 +45,26 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
     private final JobProcessor processor;
+    private final PipelineConfig config;
     private final S3Client s3;
+    private final SqsClient sqs;
 
     /** Used by the Lambda runtime: configuration from the environment, clients built once per environment. */
     public ProcessorHandler() {
         this(PipelineConfig.fromEnvironment(System.getenv()), null);
     }
 
-    /** Used by tests and the local stack; {@code s3} may be null to build one from the configuration. */
+    /** Used by tests; {@code s3} may be null to build one from the configuration. */
     public ProcessorHandler(PipelineConfig config, S3Client s3) {
+        this(config, s3, null);
+    }
+
+    /** Used by the local stack; a null client is built from the configuration. */
+    public ProcessorHandler(PipelineConfig config, S3Client s3, SqsClient sqs) {
+        this.config = config;
         this.processor = new JobProcessor(config, Clock.systemUTC());
         this.s3 = s3 != null ? s3 : s3Client(config);
+        this.sqs = sqs != null ? sqs : sqsClient(config);
     }
 
     @Override
@@ -70,14 +82,49 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
                 continue;
             }
             try {
-                JobOutcome outcome = processor.run(job, input(job), owner);
+                JobOutcome outcome = processor.run(job, input(job), owner, budget(context));
                 LOG.info(() -> "Job " + job.id() + " " + outcome.status() + ": " + outcome.detail());
+                if (outcome.status() == JobOutcome.Status.SUSPENDED) {
+                    continueLater(job);
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: " + e, e);
                 retry.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
         return new SQSBatchResponse(retry);
+    }
+
+    /**
+     * Stop at the next clean boundary when less than the margin is left of this invocation, or when the
+     * configured bytes per invocation are written.
+     */
+    private Budget budget(Context context) {
+        long margin = config.suspendMargin().toMillis();
+        long maxBytes = config.suspendAfterBytes();
+        return written -> (maxBytes >= 0 && written >= maxBytes)
+                || (context != null && context.getRemainingTimeInMillis() < margin);
+    }
+
+    /** Sends the job again, to the process queue; the next invocation resumes from the checkpoint. */
+    private void continueLater(Job job) throws IOException {
+        if (config.processQueueUrl() == null || sqs == null) {
+            throw new IOException("Job " + job.id() + " suspended at a checkpoint, but no " + PipelineConfig.PROCESS_QUEUE_URL
+                    + " is set to send its continuation to; the message will come back and resume it");
+        }
+        try {
+            sqs.sendMessage(b -> b.queueUrl(config.processQueueUrl()).messageBody(toJson(job)));
+        } catch (SdkException e) {
+            throw new IOException("Could not send the continuation of job " + job.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String toJson(Job job) {
+        try {
+            return Json.MAPPER.writeValueAsString(job);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("A job always serialises", e);
+        }
     }
 
     private InputSource input(Job job) throws IOException {
@@ -87,6 +134,19 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
             default -> throw new IllegalArgumentException("Job " + job.id() + " has a source the processor Lambda cannot read: "
                     + job.source().describe());
         };
+    }
+
+    private static SqsClient sqsClient(PipelineConfig config) {
+        if (config.processQueueUrl() == null) {
+            return null;
+        }
+        var builder = SqsClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(config.region()));
+        if (config.sqsEndpoint() != null) {
+            builder.endpointOverride(config.sqsEndpoint());
+        }
+        return builder.build();
     }
 
     private static S3Client s3Client(PipelineConfig config) {

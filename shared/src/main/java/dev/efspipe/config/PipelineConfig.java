@@ -22,6 +22,11 @@ import java.util.Optional;
  * @param lease            how long a job claim lives without renewal
  * @param lockTimeout      how long a writer waits for a file lock before it gives up with an error
  * @param permissions      modes for what the pipeline creates on EFS
+ * @param gzipParts        whether NDJSON parts are written gzip-compressed ({@code part-NNNNN.ndjson.gz})
+ * @param suspendMargin    a job that has less than this left of its invocation stops at the next part
+ *                         boundary, saves a checkpoint and continues in a new invocation
+ * @param suspendAfterBytes a job also stops after writing this many bytes in one invocation (-1: never); for
+ *                         tests and for spreading very large jobs over invocations
  */
 public record PipelineConfig(
         Path efsRoot,
@@ -32,7 +37,10 @@ public record PipelineConfig(
         long partMaxBytes,
         Duration lease,
         Duration lockTimeout,
-        Permissions permissions) {
+        Permissions permissions,
+        boolean gzipParts,
+        Duration suspendMargin,
+        long suspendAfterBytes) {
 
     public static final String EFS_ROOT = "PIPELINE_EFS_ROOT";
     public static final String PROCESS_QUEUE_URL = "PIPELINE_PROCESS_QUEUE_URL";
@@ -43,6 +51,9 @@ public record PipelineConfig(
     public static final String LOCK_TIMEOUT_SECONDS = "PIPELINE_LOCK_TIMEOUT_SECONDS";
     public static final String DIR_MODE = "PIPELINE_DIR_MODE";
     public static final String FILE_MODE = "PIPELINE_FILE_MODE";
+    public static final String PART_COMPRESSION = "PIPELINE_PART_COMPRESSION";
+    public static final String SUSPEND_MARGIN_SECONDS = "PIPELINE_SUSPEND_MARGIN_SECONDS";
+    public static final String SUSPEND_AFTER_BYTES = "PIPELINE_SUSPEND_AFTER_BYTES";
 
     public static final long DEFAULT_PART_MAX_BYTES = 128L * 1024 * 1024;
 
@@ -52,6 +63,7 @@ public record PipelineConfig(
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(lockTimeout, "lockTimeout");
         Objects.requireNonNull(permissions, "permissions");
+        Objects.requireNonNull(suspendMargin, "suspendMargin");
         if (partMaxBytes < 1024) {
             throw new IllegalArgumentException("part size (" + partMaxBytes + " bytes) must be at least 1024 bytes");
         }
@@ -63,7 +75,7 @@ public record PipelineConfig(
     /** A configuration with defaults for everything but the EFS root: what {@code ./pipeline process} uses. */
     public static PipelineConfig forEfsRoot(Path efsRoot) {
         return new PipelineConfig(efsRoot, null, null, null, "us-east-1", DEFAULT_PART_MAX_BYTES,
-                Duration.ofMinutes(2), Duration.ofSeconds(30), Permissions.DEFAULT);
+                Duration.ofMinutes(2), Duration.ofSeconds(30), Permissions.DEFAULT, false, Duration.ofSeconds(120), -1);
     }
 
     /** Reads the environment of a Lambda function (or of the local stack, which sets the same variables). */
@@ -79,19 +91,45 @@ public record PipelineConfig(
                 Duration.ofSeconds(longValue(env, LOCK_TIMEOUT_SECONDS, 30)),
                 new Permissions(
                         Permissions.parseMode(env.getOrDefault(DIR_MODE, "750"), DIR_MODE),
-                        Permissions.parseMode(env.getOrDefault(FILE_MODE, "640"), FILE_MODE)));
+                        Permissions.parseMode(env.getOrDefault(FILE_MODE, "640"), FILE_MODE)),
+                compression(env.get(PART_COMPRESSION)),
+                Duration.ofSeconds(longValue(env, SUSPEND_MARGIN_SECONDS, 120)),
+                longValue(env, SUSPEND_AFTER_BYTES, -1));
     }
 
     public PipelineConfig withProcessQueueUrl(String url) {
-        return new PipelineConfig(efsRoot, url, s3Endpoint, sqsEndpoint, region, partMaxBytes, lease, lockTimeout, permissions);
+        return new PipelineConfig(efsRoot, url, s3Endpoint, sqsEndpoint, region, partMaxBytes, lease, lockTimeout,
+                permissions, gzipParts, suspendMargin, suspendAfterBytes);
     }
 
     public PipelineConfig withPartMaxBytes(long bytes) {
-        return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, bytes, lease, lockTimeout, permissions);
+        return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, bytes, lease, lockTimeout,
+                permissions, gzipParts, suspendMargin, suspendAfterBytes);
     }
 
     public PipelineConfig withLease(Duration newLease) {
-        return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, partMaxBytes, newLease, lockTimeout, permissions);
+        return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, partMaxBytes, newLease, lockTimeout,
+                permissions, gzipParts, suspendMargin, suspendAfterBytes);
+    }
+
+    public PipelineConfig withGzipParts(boolean gzip) {
+        return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, partMaxBytes, lease, lockTimeout,
+                permissions, gzip, suspendMargin, suspendAfterBytes);
+    }
+
+    public PipelineConfig withSuspendAfterBytes(long bytes) {
+        return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, partMaxBytes, lease, lockTimeout,
+                permissions, gzipParts, suspendMargin, bytes);
+    }
+
+    private static boolean compression(String value) {
+        if (value == null || value.isBlank() || value.equalsIgnoreCase("none")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("gzip")) {
+            return true;
+        }
+        throw new IllegalArgumentException(PART_COMPRESSION + " must be none or gzip, got '" + value + "'");
     }
 
     private static long longValue(Map<String, String> env, String name, long fallback) {

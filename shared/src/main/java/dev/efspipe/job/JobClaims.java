@@ -39,8 +39,16 @@ public final class JobClaims {
         ALREADY_FAILED
     }
 
-    /** The decision and the record as it is after it. {@code takenOver} is set when an expired claim was taken. */
-    public record Claim(Outcome outcome, JobRecord record, boolean takenOver) {}
+    /**
+     * The decision and the record as it is after it. {@code takenOver}: an expired claim was taken (its
+     * owner is presumed dead). {@code resumed}: the job had suspended at a checkpoint, which this attempt
+     * continues from (its staging directory is that of attempt {@code record.attempts() - 1}).
+     */
+    public record Claim(Outcome outcome, JobRecord record, boolean takenOver, boolean resumed) {
+        public Claim(Outcome outcome, JobRecord record, boolean takenOver) {
+            this(outcome, record, takenOver, false);
+        }
+    }
 
     private final EfsLayout layout;
     private final DurableFiles files;
@@ -72,6 +80,12 @@ public final class JobClaims {
             return switch (current.state()) {
                 case PUBLISHED -> new Claim(Outcome.ALREADY_PUBLISHED, current, false);
                 case FAILED -> new Claim(Outcome.ALREADY_FAILED, current, false);
+                case SUSPENDED -> {
+                    JobRecord resumed = current.with(JobRecord.State.CLAIMED, owner, now.plus(lease),
+                            current.attempts() + 1, now, null);
+                    write(resumed);
+                    yield new Claim(Outcome.ACQUIRED, resumed, false, true);
+                }
                 case CLAIMED -> {
                     if (current.leaseLiveAt(now) && !current.owner().equals(owner)) {
                         yield new Claim(Outcome.BUSY, current, false);
@@ -93,6 +107,14 @@ public final class JobClaims {
     /** Marks a job published; later claims of it are duplicates. */
     public JobRecord markPublished(JobId id, String owner) throws IOException {
         return change(id, owner, JobRecord.State.PUBLISHED, Duration.ZERO, null);
+    }
+
+    /**
+     * Marks a job suspended at a checkpoint: its claim ends now, and the next claim (the continuation
+     * message's) resumes it.
+     */
+    public JobRecord suspend(JobId id, String owner) throws IOException {
+        return change(id, owner, JobRecord.State.SUSPENDED, Duration.ZERO, null);
     }
 
     /** Marks a job failed permanently with a reason a person can act on; later claims of it are duplicates. */

@@ -20,7 +20,11 @@ import java.util.Objects;
  */
 public record JobRecord(Job job, State state, String owner, Instant leaseUntil, Version version,
                         int attempts, Instant updatedAt, String reason) {
-    public enum State { CLAIMED, PUBLISHED, FAILED }
+    /**
+     * CLAIMED: an owner works on it (while its lease lives). SUSPENDED: it stopped at a checkpoint and a
+     * continuation message is on its way; the next claim resumes it. PUBLISHED and FAILED are final.
+     */
+    public enum State { CLAIMED, SUSPENDED, PUBLISHED, FAILED }
 
     public JobRecord {
         Objects.requireNonNull(job, "job");

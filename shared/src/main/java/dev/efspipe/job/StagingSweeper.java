@@ -66,7 +66,7 @@ public final class StagingSweeper {
             try (var lock = FileLocks.exclusive(layout.jobShardLock(id), lockTimeout)) {
                 Optional<JobRecord> record = claims.read(id);
                 boolean live = record.isPresent() && record.get().attempts() == attempt
-                        && record.get().leaseLiveAt(clock.instant());
+                        && (record.get().leaseLiveAt(clock.instant()) || record.get().state() == JobRecord.State.SUSPENDED);
                 if (!live) {
                     DurableFiles.deleteTree(dir);
                     removed.add(dir);

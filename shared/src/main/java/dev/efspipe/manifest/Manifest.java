@@ -19,10 +19,13 @@ import java.util.Objects;
  * @param parts      NDJSON part files under {@code parts/}, in input order
  * @param files      other archive entries extracted under {@code files/}
  * @param timingsMs  named phases and how long they took
+ * @param recordPointer the JSON Pointer the records were read at, or null when detected
+ * @param fields     an inferred summary of the records' fields, or null
+ * @param invocations how many invocations the job took (more than 1 when it continued from checkpoints)
  */
 public record Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source,
                        Instant createdAt, long records, long inputBytes, List<Part> parts, List<FileEntry> files,
-                       Map<String, Long> timingsMs) {
+                       Map<String, Long> timingsMs, String recordPointer, Fields fields, int invocations) {
     public static final int SCHEMA = 1;
 
     public Manifest {
@@ -37,6 +40,27 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
             throw new IllegalArgumentException("Manifest records (" + records + ") differ from the sum over parts (" + sum + ")");
         }
     }
+
+    /** The summary without pointer, fields or invocation count (one invocation). */
+    public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
+                    long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs) {
+        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, null, null, 1);
+    }
+
+    /**
+     * The statistics of one field path across all records.
+     *
+     * @param path  dotted names, {@code []} for array elements: {@code order.items[].sku}
+     * @param types the JSON types seen: object, array, string, integer, number, boolean, null
+     */
+    public record Field(String path, java.util.Set<String> types, long count, long nulls) {}
+
+    /**
+     * The inferred field summary, bounded in size.
+     *
+     * @param unnamed occurrences not listed by path (beyond the depth or path-count bound)
+     */
+    public record Fields(List<Field> paths, long unnamed) {}
 
     /**
      * One NDJSON part file.

@@ -1,6 +1,5 @@
 package dev.efspipe.local.cli;
 
-import dev.efspipe.config.PipelineConfig;
 import dev.efspipe.local.stack.Functions;
 import dev.efspipe.local.stack.LocalStack;
 import dev.efspipe.local.stack.StackInfo;
@@ -40,8 +39,7 @@ final class InvokeCommand implements Callable<Integer> {
         Optional<StackInfo> running = Stacks.running(data.toAbsolutePath());
         if (running.isPresent()) {
             System.err.println("Using the local stack running with " + data.toAbsolutePath());
-            try (Functions functions = Functions.connect(running.get(), PipelineConfig.DEFAULT_PART_MAX_BYTES,
-                    LocalStack.Options.ephemeral(data).processorTimeout())) {
+            try (Functions functions = Functions.connect(running.get(), LocalStack.Options.ephemeral(data))) {
                 System.out.println(functions.get(function).invoke(json));
             }
             return 0;

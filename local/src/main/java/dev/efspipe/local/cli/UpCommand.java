@@ -37,9 +37,8 @@ final class UpCommand implements Callable<Integer> {
             return 1;
         }
         Path efsDir = efs != null ? efs.toAbsolutePath() : dataDir.resolve("efs");
-        LocalStack.Options defaults = LocalStack.Options.ephemeral(dataDir);
-        LocalStack stack = LocalStack.start(new LocalStack.Options(dataDir, efsDir, s3Port, sqsPort, bucket, true,
-                defaults.partMaxBytes(), defaults.processorTimeout()));
+        LocalStack stack = LocalStack.start(LocalStack.Options.ephemeral(dataDir).withEfsDir(efsDir)
+                .withPorts(s3Port, sqsPort).withBucket(bucket));
         Path infoFile = stack.writeInfo();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

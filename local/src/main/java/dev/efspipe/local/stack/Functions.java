@@ -34,7 +34,7 @@ public final class Functions implements AutoCloseable {
     private final LocalFunction ingest;
     private final LocalFunction processor;
 
-    private Functions(StackInfo info, long partMaxBytes, Duration processorTimeout) {
+    private Functions(StackInfo info, LocalStack.Options options) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(info.accessKeyId(), info.secretAccessKey()));
         URI s3Endpoint = URI.create(info.s3Endpoint());
         URI sqsEndpoint = URI.create(info.sqsEndpoint());
@@ -43,16 +43,18 @@ public final class Functions implements AutoCloseable {
         this.s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(info.region()))
                 .credentialsProvider(credentials).endpointOverride(s3Endpoint).forcePathStyle(true).build();
         PipelineConfig config = new PipelineConfig(info.efsDir(), info.processQueueUrl(), s3Endpoint, sqsEndpoint,
-                info.region(), partMaxBytes, Duration.ofSeconds(60), Duration.ofSeconds(30), Permissions.DEFAULT);
+                info.region(), options.partMaxBytes(), Duration.ofSeconds(60), Duration.ofSeconds(30), Permissions.DEFAULT, false,
+                Duration.ofSeconds(20), options.suspendAfterBytes());
         this.ingest = LocalFunction.of("ingest", INGEST_TIMEOUT, 512,
                 new IngestHandler(new Ingestor(new SqsJobQueue(sqs, info.processQueueUrl()),
                         new SqsDeadLetters(sqs, info.ingestDeadLetterQueueUrl()), IngestRules.ACCEPT_ALL, Clock.systemUTC())));
-        this.processor = LocalFunction.of("processor", processorTimeout, 2048, new ProcessorHandler(config, s3),
+        this.processor = LocalFunction.of("processor", options.processorTimeout(), 2048, new ProcessorHandler(config, s3, sqs),
                 SQSEvent.class, SQSBatchResponse.class);
     }
 
-    public static Functions connect(StackInfo info, long partMaxBytes, Duration processorTimeout) {
-        return new Functions(info, partMaxBytes, processorTimeout);
+    /** The functions as the stack started with {@code options} runs them, against the servers {@code info} names. */
+    public static Functions connect(StackInfo info, LocalStack.Options options) {
+        return new Functions(info, options);
     }
 
     public SqsClient sqs() {

@@ -53,28 +53,42 @@ public final class LocalStack implements AutoCloseable {
      * @param partMaxBytes the processor's part size bound
      * @param processorTimeout the processor's timeout, and the process queue's visibility timeout: how long
      *                         until a message that was not deleted (a failure, a job busy elsewhere) comes back
+     * @param suspendAfterBytes the processor's {@code PIPELINE_SUSPEND_AFTER_BYTES} (-1: never)
      */
     public record Options(Path dataDir, Path efsDir, int s3Port, int sqsPort, String bucket, boolean pollers,
-                          long partMaxBytes, Duration processorTimeout) {
+                          long partMaxBytes, Duration processorTimeout, long suspendAfterBytes) {
         public static Options ephemeral(Path dataDir) {
             return new Options(dataDir, dataDir.resolve("efs"), 0, 0, "uploads", true, PipelineConfig.DEFAULT_PART_MAX_BYTES,
-                    Functions.PROCESSOR_TIMEOUT);
+                    Functions.PROCESSOR_TIMEOUT, -1);
         }
 
         public Options withPollers(boolean on) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, on, partMaxBytes, processorTimeout);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, on, partMaxBytes, processorTimeout, suspendAfterBytes);
         }
 
         public Options withEfsDir(Path dir) {
-            return new Options(dataDir, dir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout);
+            return new Options(dataDir, dir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout, suspendAfterBytes);
+        }
+
+        public Options withPorts(int s3, int sqs) {
+            return new Options(dataDir, efsDir, s3, sqs, bucket, pollers, partMaxBytes, processorTimeout, suspendAfterBytes);
+        }
+
+        public Options withBucket(String name) {
+            return new Options(dataDir, efsDir, s3Port, sqsPort, name, pollers, partMaxBytes, processorTimeout, suspendAfterBytes);
         }
 
         public Options withPartMaxBytes(long bytes) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, bytes, processorTimeout);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, bytes, processorTimeout, suspendAfterBytes);
         }
 
         public Options withProcessorTimeout(Duration timeout) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, timeout);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, timeout, suspendAfterBytes);
+        }
+
+        /** Makes the processor stop after writing this many bytes per invocation and continue in the next. */
+        public Options withSuspendAfterBytes(long bytes) {
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout, bytes);
         }
     }
 
@@ -146,7 +160,7 @@ public final class LocalStack implements AutoCloseable {
                 options.bucket(), ingestQueue, ingestDlq, processQueue, processDlq,
                 options.efsDir().toAbsolutePath(), ProcessHandle.current().pid());
 
-        functions = Functions.connect(info, options.partMaxBytes(), options.processorTimeout());
+        functions = Functions.connect(info, options);
         if (options.pollers()) {
             ingestPoller = new QueuePoller(sqs, ingestQueue, arn(ingestQueue), REGION, functions.get("ingest"), 10, 2);
             processPoller = new QueuePoller(sqs, processQueue, arn(processQueue), REGION, functions.get("processor"), 1, 2);

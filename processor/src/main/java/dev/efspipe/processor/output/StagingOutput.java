@@ -4,38 +4,96 @@ import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
+import dev.efspipe.processor.json.FieldSummary;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.LongPredicate;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Everything a job writes, inside its staging directory and nowhere else: NDJSON part files under
- * {@code parts/} (rolled over at a size bound, in input order) and extracted files under {@code files/}.
- * Collects what the manifest lists.
+ * {@code parts/} (rolled over at a size bound counted on uncompressed bytes, in input order, optionally
+ * gzip-compressed) and extracted files under {@code files/}. Collects what the manifest lists.
+ *
+ * <p>A job that continues from a checkpoint starts with the parts and files done so far; the records
+ * before the checkpoint are passed over ({@link #skipping()}) and the files already listed are not
+ * extracted again. At each clean boundary (a part closed, a file extracted, no part open) the budget is
+ * asked whether to stop there; if so, {@link Suspension} unwinds the job.
  */
 public final class StagingOutput implements AutoCloseable {
     private final Path staging;
     private final DurableFiles files;
     private final long partMaxBytes;
+    private final boolean gzip;
+    private final LongPredicate budgetExhausted;
     private final List<Manifest.Part> parts = new ArrayList<>();
     private final List<Manifest.FileEntry> extracted = new ArrayList<>();
+    private final Map<String, Manifest.FileEntry> alreadyExtracted = new HashMap<>();
+    private final FieldSummary fields;
+    private final long skipUntil;
 
     private CountingDigestOutputStream part;
-    private OutputStream partOut;
+    private OutputStream partFile;
+    private Counting uncompressed;
+    private OutputStream recordTarget;
     private String partSource;
     private long partRecords;
     private long records;
+    private long bytesWritten;
 
     public StagingOutput(Path staging, DurableFiles files, long partMaxBytes) {
+        this(staging, files, partMaxBytes, false, null, bytes -> false);
+    }
+
+    /**
+     * @param resume          where an earlier invocation stopped, or null to start from the beginning
+     * @param budgetExhausted asked at each clean boundary with the bytes written in this invocation
+     */
+    public StagingOutput(Path staging, DurableFiles files, long partMaxBytes, boolean gzip, Resume resume,
+                         LongPredicate budgetExhausted) {
         this.staging = staging;
         this.files = files;
         this.partMaxBytes = partMaxBytes;
+        this.gzip = gzip;
+        this.budgetExhausted = budgetExhausted;
+        if (resume != null) {
+            parts.addAll(resume.parts());
+            extracted.addAll(resume.files());
+            resume.files().forEach(f -> alreadyExtracted.put(f.name(), f));
+            this.skipUntil = resume.records();
+            this.fields = new FieldSummary(resume.fields());
+        } else {
+            this.skipUntil = 0;
+            this.fields = new FieldSummary();
+        }
+    }
+
+    /** What a resumed output starts with. */
+    public record Resume(long records, List<Manifest.Part> parts, List<Manifest.FileEntry> files, Manifest.Fields fields) {}
+
+    /** The field summary the JSON splitter feeds. */
+    public FieldSummary fields() {
+        return fields;
+    }
+
+    /** True while the records are ones an earlier invocation already wrote. */
+    public boolean skipping() {
+        return records < skipUntil;
+    }
+
+    /** Counts a record passed over while {@link #skipping()}. */
+    public void skipRecord() {
+        records++;
     }
 
     /**
@@ -45,25 +103,28 @@ public final class StagingOutput implements AutoCloseable {
     public OutputStream recordStream(String source) throws IOException {
         if (part != null && !source.equals(partSource)) {
             closePart();
+            checkBudget();
         }
         if (part == null) {
             Path dir = files.createDirectories(staging.resolve("parts"));
-            String name = String.format("part-%05d.ndjson", parts.size());
-            partOut = new BufferedOutputStream(files.createFile(dir.resolve(name)), 1 << 16);
-            part = new CountingDigestOutputStream(partOut);
+            partFile = files.createFile(dir.resolve(partName(parts.size())));
+            part = new CountingDigestOutputStream(new BufferedOutputStream(partFile, 1 << 16));
+            uncompressed = new Counting(gzip ? new GZIPOutputStream(part, 1 << 16) : part);
+            recordTarget = uncompressed;
             partSource = source;
             partRecords = 0;
         }
-        return part;
+        return recordTarget;
     }
 
     /** Ends the record just written with a newline and rolls the part over when it reached its bound. */
     public void endRecord() throws IOException {
-        part.write('\n');
+        recordTarget.write('\n');
         partRecords++;
         records++;
-        if (part.count() >= partMaxBytes) {
+        if (uncompressed.count >= partMaxBytes) {
             closePart();
+            checkBudget();
         }
     }
 
@@ -73,9 +134,15 @@ public final class StagingOutput implements AutoCloseable {
 
     /**
      * Copies a non-JSON entry to {@code files/<relative>}. {@code relative} must already be a validated,
-     * normalised relative path; two entries with the same name are an error, never an overwrite.
+     * normalised relative path; two entries with the same name are an error, never an overwrite. An entry
+     * an earlier invocation extracted is read past, not written again.
      */
     public Manifest.FileEntry extract(String relative, InputStream in) throws IOException {
+        Manifest.FileEntry done = alreadyExtracted.remove("files/" + relative);
+        if (done != null) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return done;
+        }
         Path root = staging.resolve("files");
         Path target = root.resolve(relative).normalize();
         if (!target.startsWith(root) || target.equals(root)) {
@@ -97,6 +164,10 @@ public final class StagingOutput implements AutoCloseable {
         }
         Manifest.FileEntry entry = new Manifest.FileEntry("files/" + relative, out.count(), out.sha256Hex());
         extracted.add(entry);
+        bytesWritten += out.count();
+        if (part == null) {
+            checkBudget();
+        }
         return entry;
     }
 
@@ -114,15 +185,52 @@ public final class StagingOutput implements AutoCloseable {
         return List.copyOf(extracted);
     }
 
+    /** Bytes of parts and files written in this invocation. */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    private String partName(int index) {
+        return String.format(gzip ? "part-%05d.ndjson.gz" : "part-%05d.ndjson", index);
+    }
+
+    private void checkBudget() throws Suspension {
+        if (budgetExhausted.test(bytesWritten)) {
+            throw new Suspension(bytesWritten);
+        }
+    }
+
     private void closePart() throws IOException {
         if (part == null) {
             return;
         }
-        part.flush();
-        partOut.close();
-        parts.add(new Manifest.Part(String.format("parts/part-%05d.ndjson", parts.size()), partSource,
-                partRecords, part.count(), part.sha256Hex()));
+        uncompressed.close(); // finishes the gzip stream (if any), flushes, closes the file
+        parts.add(new Manifest.Part("parts/" + partName(parts.size()), partSource, partRecords, part.count(), part.sha256Hex()));
+        bytesWritten += part.count();
         part = null;
-        partOut = null;
+        partFile = null;
+        uncompressed = null;
+        recordTarget = null;
+    }
+
+    /** Counts the uncompressed bytes of a part, which its size bound applies to. */
+    private static final class Counting extends FilterOutputStream {
+        long count;
+
+        Counting(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
     }
 }

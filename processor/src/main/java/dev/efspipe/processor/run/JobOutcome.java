@@ -24,6 +24,11 @@ public record JobOutcome(Status status, JobId jobId, Manifest manifest, String d
          */
         BUSY,
         /** Bad input: recorded under failed/, not retried. */
-        FAILED
+        FAILED,
+        /**
+         * Stopped at a checkpoint before the invocation ran out: the caller sends a continuation (the same
+         * job) to the process queue, and the next run resumes.
+         */
+        SUSPENDED
     }
 }

@@ -18,6 +18,7 @@ import dev.efspipe.processor.archive.ZipUnpacker;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.json.JsonRecordSplitter;
 import dev.efspipe.processor.output.StagingOutput;
+import dev.efspipe.processor.output.Suspension;
 import dev.efspipe.publish.AtomicPublisher;
 
 import java.io.IOException;
@@ -88,6 +89,15 @@ public final class JobProcessor {
      * @throws IOException a transient failure: the caller retries the job later
      */
     public JobOutcome run(Job job, InputSource input, String owner) throws IOException {
+        return run(job, input, owner, Budget.UNLIMITED);
+    }
+
+    /**
+     * Runs {@code job} within {@code budget}: when the budget runs out the job stops at the next clean
+     * boundary, saves a checkpoint and returns {@link JobOutcome.Status#SUSPENDED}; the caller sends a
+     * continuation (the same job) and the next run resumes from the checkpoint.
+     */
+    public JobOutcome run(Job job, InputSource input, String owner, Budget budget) throws IOException {
         JobClaims.Claim claim = claims.claim(job, owner, config.lease());
         JobRecord record = claim.record();
         switch (claim.outcome()) {
@@ -112,6 +122,7 @@ public final class JobProcessor {
                 }
             }
         }
+        Checkpoint checkpoint = claim.resumed() ? adoptCheckpoint(job, record) : null;
 
         Path staging = layout.staging(job.id(), record.attempts());
         Path published = layout.version(job.dataset(), record.version());
@@ -123,8 +134,15 @@ public final class JobProcessor {
                 // An earlier attempt died after its rename: only the remaining publish steps are left to do.
                 manifest = Json.MAPPER.readValue(published.resolve(EfsLayout.MANIFEST).toFile(), Manifest.class);
             } else {
-                DurableFiles.deleteTree(staging); // only ever this attempt's own directory
-                manifest = produce(job, record, input, staging);
+                if (checkpoint == null) {
+                    DurableFiles.deleteTree(staging); // only ever this attempt's own directory
+                }
+                try {
+                    manifest = produce(job, record, input, staging, checkpoint, budget);
+                } catch (Suspended s) {
+                    claims.suspend(job.id(), owner);
+                    return new JobOutcome(JobOutcome.Status.SUSPENDED, job.id(), null, s.getMessage());
+                }
             }
             if (lost.get() != null) {
                 throw lost.get();
@@ -174,20 +192,61 @@ public final class JobProcessor {
         }
     }
 
-    private Manifest produce(Job job, JobRecord record, InputSource input, Path staging) throws IOException {
+    /** Thrown by {@link #produce} once the checkpoint is saved; carries a sentence for the log. */
+    private static final class Suspended extends Exception {
+        Suspended(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Manifest produce(Job job, JobRecord record, InputSource input, Path staging, Checkpoint resume,
+                             Budget budget) throws IOException, Suspended {
         Instant started = clock.instant();
         files.createDirectories(staging);
         long inputBytes = input.size();
-        StagingOutput out = new StagingOutput(staging, files, config.partMaxBytes());
+        StagingOutput.Resume from = resume == null ? null
+                : new StagingOutput.Resume(resume.records(), resume.parts(), resume.files(), resume.fields());
+        StagingOutput out = new StagingOutput(staging, files, config.partMaxBytes(), config.gzipParts(), from, budget::exhausted);
+        long earlierMs = resume == null ? 0 : resume.processMs();
+        int invocations = (resume == null ? 0 : resume.invocations()) + 1;
         try (out) {
             content.process(input, out);
+        } catch (Suspension s) {
+            long ms = earlierMs + Duration.between(started, clock.instant()).toMillis();
+            Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
+                    out.fields().snapshot(), ms, invocations, clock.instant());
+            files.writeAtomically(staging.resolve(Checkpoint.FILE), Json.MAPPER.writeValueAsBytes(checkpoint));
+            throw new Suspended("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
+                    + s.getMessage() + "); invocation " + invocations);
         }
         Map<String, Long> timings = new LinkedHashMap<>();
-        timings.put("process", Duration.between(started, clock.instant()).toMillis());
+        timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
         Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
-                clock.instant(), out.records(), inputBytes, out.parts(), out.files(), timings);
+                clock.instant(), out.records(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
+                out.fields().snapshot(), invocations);
         publisher.writeManifest(staging, manifest);
         return manifest;
+    }
+
+    /**
+     * Moves the suspended attempt's staging directory (with its checkpoint) to this attempt, and reads the
+     * checkpoint. Without one (the suspended attempt died before saving it) the job starts over.
+     */
+    private Checkpoint adoptCheckpoint(Job job, JobRecord record) throws IOException {
+        Path previous = layout.staging(job.id(), record.attempts() - 1);
+        Path mine = layout.staging(job.id(), record.attempts());
+        Path file = previous.resolve(Checkpoint.FILE);
+        if (!Files.exists(file)) {
+            DurableFiles.deleteTree(previous);
+            return null;
+        }
+        Checkpoint checkpoint = Json.MAPPER.readValue(file.toFile(), Checkpoint.class);
+        DurableFiles.deleteTree(mine);
+        files.moveAtomically(previous, mine, false);
+        Files.delete(mine.resolve(Checkpoint.FILE));
+        LOG.info(() -> "Job " + job.id() + ": resuming from a checkpoint after " + checkpoint.records() + " records in "
+                + checkpoint.parts().size() + " parts (invocation " + (checkpoint.invocations() + 1) + ")");
+        return checkpoint;
     }
 
     private void recordFailure(Job job, String owner, String reason) throws IOException {

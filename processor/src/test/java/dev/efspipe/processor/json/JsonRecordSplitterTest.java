@@ -1,6 +1,5 @@
 package dev.efspipe.processor.json;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -56,15 +55,15 @@ class JsonRecordSplitterTest {
     }
 
     @Test
-    void writesOneLinePerArrayElementInOrder() throws IOException {
+    void writesOneLinePerArrayElementInOrderAsTheElementsBytes() throws IOException {
         long records = split("[ {\"id\": 1},\n  {\"id\": 2} ,\t{\"id\": 3} ]");
 
         assertThat(records).isEqualTo(3);
-        assertThat(lines()).containsExactly("{\"id\":1}", "{\"id\":2}", "{\"id\":3}");
+        assertThat(lines()).containsExactly("{\"id\": 1}", "{\"id\": 2}", "{\"id\": 3}");
     }
 
     @Test
-    void writesEachRecordCompactlyWithEscapesAndUnicodeKept() throws IOException {
+    void writesAPrettyPrintedRecordOnOneLineWithItsEscapesAsWritten() throws IOException {
         split("""
                 [
                   { "name" : "café",
@@ -75,9 +74,15 @@ class JsonRecordSplitterTest {
                 ]
                 """);
 
-        assertThat(lines()).containsExactly(
-                "{\"name\":\"café\",\"escaped\":\"café\",\"said\":\"\\\"quoted\\\"\",\"path\":\"a\\\\b\\nc\","
-                        + "\"nested\":[1,{\"x\":null},true]}");
+        assertThat(lines()).hasSize(1);
+        String line = lines().get(0);
+        assertThat(line).contains("\"caf\\u00e9\"").as("escapes copied, not re-encoded");
+        JsonNode record = new ObjectMapper().readTree(line);
+        assertThat(record.get("name").asText()).isEqualTo("café");
+        assertThat(record.get("escaped").asText()).isEqualTo("café");
+        assertThat(record.get("said").asText()).isEqualTo("\"quoted\"");
+        assertThat(record.get("path").asText()).isEqualTo("a\\b\nc");
+        assertThat(record.get("nested")).isEqualTo(new ObjectMapper().readTree("[1,{\"x\":null},true]"));
     }
 
     @Test
@@ -110,8 +115,8 @@ class JsonRecordSplitterTest {
 
         assertThat(records).isEqualTo(3);
         assertThat(lines()).containsExactly(
-                "{\"key\":\"alice\",\"value\":{\"age\":30}}",
-                "{\"key\":\"bob\",\"value\":[1,2]}",
+                "{\"key\":\"alice\",\"value\":{\"age\": 30}}",
+                "{\"key\":\"bob\",\"value\":[1, 2]}",
                 "{\"key\":\"carol\",\"value\":\"x\"}");
     }
 
@@ -208,7 +213,7 @@ class JsonRecordSplitterTest {
 
     @Test
     void stopsAtTheNestingLimitNamingIt() {
-        JsonRecordSplitter shallow = new JsonRecordSplitter(StreamReadConstraints.builder().maxNestingDepth(4).build());
+        JsonRecordSplitter shallow = new JsonRecordSplitter(JsonLimits.DEFAULTS.withMaxDepth(4));
         byte[] json = "[[[[[[1]]]]]]".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> {
@@ -223,9 +228,9 @@ class JsonRecordSplitterTest {
     }
 
     @Test
-    void stopsAtTheStringLengthLimitNamingIt() {
-        JsonRecordSplitter small = new JsonRecordSplitter(StreamReadConstraints.builder().maxStringLength(100).build());
-        byte[] json = ("[{\"text\":\"" + "x".repeat(5_000) + "\"}]").getBytes(StandardCharsets.UTF_8);
+    void stopsAtTheRecordSizeLimitNamingItAndWhereItCameFrom() {
+        JsonRecordSplitter small = new JsonRecordSplitter(JsonLimits.DEFAULTS.withMaxRecordBytes(100));
+        byte[] json = ("[{\"ok\":1},{\"text\":\"" + "x".repeat(500_000) + "\"}]").getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> {
             try (StagingOutput out = new StagingOutput(staging, new DurableFiles(Permissions.DEFAULT), 1 << 20)) {
@@ -234,8 +239,9 @@ class JsonRecordSplitterTest {
         })
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(SOURCE)
-                .hasMessageContaining("String value length")
-                .hasMessageContaining("(100");
+                .hasMessageContaining("record 1 (from byte 10)")
+                .hasMessageContaining("larger than 100 bytes")
+                .hasMessageContaining(JsonLimits.MAX_RECORD_BYTES);
     }
 
     @Test

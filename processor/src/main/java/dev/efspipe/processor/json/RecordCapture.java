@@ -1,0 +1,121 @@
+package dev.efspipe.processor.json;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The input as the parser reads it, keeping the bytes from a mark onwards so that a record can be copied
+ * out exactly as it was written, by the parser's byte offsets, instead of being re-serialised. Only the
+ * current record (plus the parser's read-ahead) is ever held: {@link #release(long)} drops what lies
+ * before the next record, and a record longer than the limit stops the read.
+ */
+final class RecordCapture extends FilterInputStream {
+    /** Thrown when one record outgrows the buffer limit; the splitter turns it into a message with context. */
+    static final class TooLarge extends IOException {
+        TooLarge() {
+            super("record too large");
+        }
+    }
+
+    private final int maxRecordBytes;
+    private final int readAhead;
+    private byte[] buf = new byte[1 << 16];
+    private long bufStart; // stream offset of buf[0]
+    private int len;       // valid bytes in buf
+    private long mark = -1; // offset of the record being captured, or -1
+
+    RecordCapture(InputStream in, int maxRecordBytes, int readAhead) {
+        super(in);
+        this.maxRecordBytes = maxRecordBytes;
+        this.readAhead = readAhead;
+    }
+
+    /** Bytes read from the underlying stream so far. */
+    long position() {
+        return bufStart + len;
+    }
+
+    /** Starts capturing at stream offset {@code offset} (the first byte of a record). */
+    void mark(long offset) {
+        if (offset < bufStart) {
+            throw new IllegalStateException("offset " + offset + " already released (buffer starts at " + bufStart + ")");
+        }
+        mark = offset;
+    }
+
+    /** Writes bytes [{@code from}, {@code to}) to {@code out}, leaving out CR and LF (whitespace outside strings, never inside). */
+    void copy(long from, long to, OutputStream out) throws IOException {
+        int start = (int) (from - bufStart);
+        int end = (int) (to - bufStart);
+        int run = start;
+        for (int i = start; i < end; i++) {
+            byte b = buf[i];
+            if (b == '\n' || b == '\r') {
+                out.write(buf, run, i - run);
+                run = i + 1;
+            }
+        }
+        out.write(buf, run, end - run);
+    }
+
+    /** Drops everything before {@code offset}; capturing stops until the next {@link #mark}. */
+    void release(long offset) {
+        mark = -1;
+        int drop = (int) Math.min(len, Math.max(0, offset - bufStart));
+        System.arraycopy(buf, drop, buf, 0, len - drop);
+        len -= drop;
+        bufStart += drop;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int n) throws IOException {
+        int got = in.read(b, off, n);
+        if (got > 0) {
+            keep(b, off, got);
+        }
+        return got;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] scratch = new byte[(int) Math.min(n, 8192)];
+        int got = read(scratch, 0, scratch.length);
+        return Math.max(got, 0);
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    private void keep(byte[] b, int off, int n) throws TooLarge {
+        if (mark < 0) {
+            // Not inside a record: keep only a read-ahead window, enough to reach back to the next record's start.
+            int keepFrom = Math.max(0, len + n - readAhead);
+            int dropOld = Math.min(len, keepFrom);
+            System.arraycopy(buf, dropOld, buf, 0, len - dropOld);
+            len -= dropOld;
+            bufStart += dropOld;
+        } else if (position() + n - mark > (long) maxRecordBytes + readAhead) {
+            throw new TooLarge();
+        }
+        ensure(len + n);
+        System.arraycopy(b, off, buf, len, n);
+        len += n;
+    }
+
+    private void ensure(int capacity) {
+        if (capacity > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(capacity, Math.min(Integer.MAX_VALUE - 16, buf.length * 2)));
+        }
+    }
+}
