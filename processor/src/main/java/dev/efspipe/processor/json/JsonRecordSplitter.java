@@ -153,6 +153,9 @@ public final class JsonRecordSplitter {
                 records++;
                 return;
             }
+            // First the part to write to: opening it may end the invocation at a clean boundary (a suspension),
+            // which must happen before this record counts anywhere.
+            OutputStream target = out.recordStream(source);
             capture.mark(start);
             JsonToken t = p.currentToken();
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
@@ -161,7 +164,6 @@ public final class JsonRecordSplitter {
                 p.finishToken(); // a lazily read string must be read to its end to know where it ends
             }
             long end = p.currentLocation().getByteOffset();
-            OutputStream target = out.recordStream(source);
             if (key != null) {
                 target.write(KEY_PREFIX);
                 target.write(encoder.quoteAsUTF8(key));
