@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Event-driven file processing on Lambda + EFS, run locally.",
         subcommands = {DemoCommand.class, UpCommand.class, ProcessCommand.class, InvokeCommand.class,
                 CatalogCommand.class, CatCommand.class, UnpublishCommand.class,
-                dev.efspipe.local.bench.ColdStartCommand.class})
+                dev.efspipe.local.bench.ColdStartCommand.class, dev.efspipe.local.bench.JsonBenchCommand.class})
 public final class PipelineCli {
     public static void main(String[] args) {
         // ElasticMQ's jar carries a logback.xml of its own; name ours so logback does not have to choose.

@@ -26,13 +26,24 @@ public final class FieldSummary {
     public enum Type { OBJECT, ARRAY, STRING, INTEGER, NUMBER, BOOLEAN, NULL }
 
 
-    private static final class Stats {
+    /** One path: its statistics and its children by name ("[]" for array elements). */
+    private static final class Node {
+        final String path;
+        final Map<String, Node> children = new java.util.HashMap<>(8);
         final EnumSet<Type> types = EnumSet.noneOf(Type.class);
         long count;
         long nulls;
+
+        Node(String path) {
+            this.path = path;
+        }
     }
 
-    private final Map<String, Stats> fields = new LinkedHashMap<>();
+    private static final String ELEMENT = "[]";
+
+    /** Paths in first-seen order; the trie below makes each lookup one hash probe on an interned name. */
+    private final Map<String, Node> fields = new LinkedHashMap<>();
+    private final Node root = new Node("");
     private long unnamed;
 
     public FieldSummary() {}
@@ -41,11 +52,15 @@ public final class FieldSummary {
     public FieldSummary(Manifest.Fields snapshot) {
         if (snapshot != null) {
             for (Manifest.Field f : snapshot.paths()) {
-                Stats s = new Stats();
-                f.types().forEach(t -> s.types.add(Type.valueOf(t.toUpperCase(java.util.Locale.ROOT))));
-                s.count = f.count();
-                s.nulls = f.nulls();
-                fields.put(f.path(), s);
+                Node n = new Node(f.path());
+                f.types().forEach(t -> n.types.add(Type.valueOf(t.toUpperCase(java.util.Locale.ROOT))));
+                n.count = f.count();
+                n.nulls = f.nulls();
+                fields.put(f.path(), n);
+            }
+            // Re-link the trie from the paths, so lookups find the restored nodes.
+            for (Node n : fields.values()) {
+                attach(n);
             }
             unnamed = snapshot.unnamed();
         }
@@ -53,10 +68,10 @@ public final class FieldSummary {
 
     public Manifest.Fields snapshot() {
         List<Manifest.Field> out = new ArrayList<>(fields.size());
-        fields.forEach((path, s) -> {
+        fields.forEach((path, n) -> {
             Set<String> types = new java.util.TreeSet<>();
-            s.types.forEach(t -> types.add(t.name().toLowerCase(java.util.Locale.ROOT)));
-            out.add(new Manifest.Field(path, types, s.count, s.nulls));
+            n.types.forEach(t -> types.add(t.name().toLowerCase(java.util.Locale.ROOT)));
+            out.add(new Manifest.Field(path, types, n.count, n.nulls));
         });
         return new Manifest.Fields(out, unnamed);
     }
@@ -70,11 +85,11 @@ public final class FieldSummary {
         if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
             return; // a scalar record has no fields
         }
-        StringBuilder path = new StringBuilder();
-        // One frame per open container: where its own path ends, and whether it is an array.
-        int[] pathEnd = new int[16];
+        // One frame per open container: its node (null beyond the depth or path bound) and whether it is an array.
+        Node[] node = new Node[16];
         boolean[] array = new boolean[16];
         int top = 0;
+        node[0] = root;
         array[0] = t == JsonToken.START_ARRAY;
         while (true) {
             t = p.nextToken();
@@ -83,51 +98,68 @@ public final class FieldSummary {
                     return;
                 }
                 top--;
-                path.setLength(pathEnd[top]);
                 continue;
             }
-            String name = null;
+            String name = ELEMENT;
             if (t == JsonToken.FIELD_NAME) {
                 name = p.currentName();
                 t = p.nextToken();
             }
-            if (top < MAX_DEPTH) {
-                if (array[top]) {
-                    path.append("[]");
-                } else {
-                    if (path.length() > 0) {
-                        path.append('.');
-                    }
-                    path.append(name);
-                }
-                record(path.toString(), t);
-            } else {
+            Node child = top < MAX_DEPTH ? child(node[top], name) : null;
+            if (child == null) {
                 unnamed++;
+            } else {
+                count(child, t);
             }
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                if (++top == pathEnd.length) {
-                    pathEnd = java.util.Arrays.copyOf(pathEnd, top * 2);
+                if (++top == node.length) {
+                    node = java.util.Arrays.copyOf(node, top * 2);
                     array = java.util.Arrays.copyOf(array, top * 2);
                 }
-                pathEnd[top] = path.length();
+                node[top] = child;
                 array[top] = t == JsonToken.START_ARRAY;
-            } else {
-                path.setLength(pathEnd[top]);
             }
         }
     }
 
-    private void record(String path, JsonToken t) {
-        Stats s = fields.get(path);
-        if (s == null) {
-            if (fields.size() >= MAX_PATHS) {
-                unnamed++;
-                return;
-            }
-            s = new Stats();
-            fields.put(path, s);
+    private Node child(Node parent, String name) {
+        if (parent == null) {
+            return null;
         }
-        s.count++;
+        Node n = parent.children.get(name);
+        if (n == null) {
+            if (fields.size() >= MAX_PATHS) {
+                return null;
+            }
+            String path = name.equals(ELEMENT) ? parent.path + ELEMENT : parent.path.isEmpty() ? name : parent.path + "." + name;
+            n = new Node(path);
+            parent.children.put(name, n);
+            fields.put(path, n);
+        }
+        return n;
+    }
+
+    /** Puts a restored node under its parent: the parent's path is everything before the last "." or "[]". */
+    private void attach(Node n) {
+        String path = n.path;
+        String parentPath;
+        String name;
+        if (path.endsWith(ELEMENT)) {
+            parentPath = path.substring(0, path.length() - 2);
+            name = ELEMENT;
+        } else {
+            int dot = path.lastIndexOf('.');
+            parentPath = dot < 0 ? "" : path.substring(0, dot);
+            name = dot < 0 ? path : path.substring(dot + 1);
+        }
+        Node parent = parentPath.isEmpty() ? root : fields.get(parentPath);
+        if (parent != null) {
+            parent.children.put(name, n);
+        }
+    }
+
+    private static void count(Node n, JsonToken t) {
+        n.count++;
         Type type = switch (t) {
             case START_OBJECT -> Type.OBJECT;
             case START_ARRAY -> Type.ARRAY;
@@ -138,8 +170,8 @@ public final class FieldSummary {
             default -> Type.NULL;
         };
         if (type == Type.NULL) {
-            s.nulls++;
+            n.nulls++;
         }
-        s.types.add(type);
+        n.types.add(type);
     }
 }

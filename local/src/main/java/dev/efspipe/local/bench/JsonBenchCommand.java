@@ -1,0 +1,172 @@
+package dev.efspipe.local.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.efspipe.config.Permissions;
+import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.processor.json.JsonRecordSplitter;
+import dev.efspipe.processor.output.StagingOutput;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/**
+ * JSON throughput, as ratios against baselines run in the same invocation on the same file:
+ * a bare Jackson token scan (the parser alone, writing nothing), a Jackson copy of each record with
+ * {@code copyCurrentStructure} into NDJSON (the re-serialising splitter), and ours (records copied as
+ * their bytes, field summary, part files with SHA-256). Each is run several times; medians are shown.
+ */
+@Command(name = "bench-json", mixinStandardHelpOptions = true,
+        description = "Measure the JSON splitter against a bare Jackson token scan on a generated document.")
+public final class JsonBenchCommand implements Callable<Integer> {
+    @Option(names = "--size-mb", defaultValue = "512", description = "Size of the generated document (default ${DEFAULT-VALUE}).")
+    int sizeMb;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Runs of each (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--file", description = "Use this JSON document instead of generating one.")
+    Path file;
+
+    @Option(names = "--dir", description = "Working directory (default: a temporary one, removed afterwards).")
+    Path dir;
+
+    private final JsonFactory factory = new JsonFactory();
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("pipeline-bench-json-");
+        try {
+            Path input = file != null ? file : generate(work.resolve("bench.json"), (long) sizeMb << 20);
+            long bytes = Files.size(input);
+            System.out.printf("Input: %s, %.1f MB; %d runs each; java %s; %d cores%n", input, bytes / 1e6, runs,
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+            List<Long> scan = new ArrayList<>();
+            List<Long> copy = new ArrayList<>();
+            List<Long> ours = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                scan.add(time(() -> tokenScan(input)));
+                copy.add(time(() -> copyStructure(input, work.resolve("copy.ndjson"))));
+                Path staging = work.resolve("staging-" + i);
+                ours.add(time(() -> splitter(input, staging)));
+                DurableFiles.deleteTree(staging);
+                Files.deleteIfExists(work.resolve("copy.ndjson"));
+            }
+            double base = median(scan);
+            System.out.printf("%-34s %10s %10s %8s%n", "", "median ms", "MB/s", "ratio");
+            row("Jackson token scan (baseline)", median(scan), bytes, base);
+            row("Jackson copyCurrentStructure", median(copy), bytes, base);
+            row("efspipe splitter (raw copy)", median(ours), bytes, base);
+            return 0;
+        } finally {
+            if (dir == null) {
+                DurableFiles.deleteTree(work);
+            }
+        }
+    }
+
+    private interface Task {
+        void run() throws Exception;
+    }
+
+    private static long time(Task task) throws Exception {
+        long t0 = System.nanoTime();
+        task.run();
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static void row(String name, double ms, long bytes, double base) {
+        System.out.printf("%-34s %10.0f %10.1f %8.2f%n", name, ms, bytes / 1e6 / (ms / 1000), ms / base);
+    }
+
+    private static double median(List<Long> v) {
+        List<Long> s = v.stream().sorted().toList();
+        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2.0;
+    }
+
+    private void tokenScan(Path input) throws Exception {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(input), 1 << 16);
+             JsonParser p = factory.createParser(in)) {
+            long tokens = 0;
+            while (p.nextToken() != null) {
+                tokens++;
+            }
+            if (tokens == 0) {
+                throw new IllegalStateException("empty document");
+            }
+        }
+    }
+
+    private void copyStructure(Path input, Path output) throws Exception {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(input), 1 << 16);
+             JsonParser p = factory.createParser(in);
+             OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
+            p.nextToken();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                try (JsonGenerator g = factory.createGenerator(out)) {
+                    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                    g.copyCurrentStructure(p);
+                }
+                out.write('\n');
+            }
+        }
+    }
+
+    private static void splitter(Path input, Path staging) throws Exception {
+        DurableFiles files = new DurableFiles(Permissions.DEFAULT);
+        files.createDirectories(staging);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(input), 1 << 16);
+             StagingOutput out = new StagingOutput(staging, files, 128L << 20)) {
+            new JsonRecordSplitter().split(in, "bench.json", out);
+        }
+    }
+
+    /** A top-level array of order-like records with nested objects, arrays, strings and numbers. */
+    static Path generate(Path target, long bytes) throws Exception {
+        Random random = new Random(1);
+        String[] words = {"kettle", "lamp", "notebook", "chair", "café crème", "umbrella", "tea \"green\"", "naïve"};
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16);
+             JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.writeStartArray();
+            long i = 0;
+            while (g.getOutputBuffered() >= 0 && Files.size(target) + g.getOutputBuffered() < bytes) {
+                for (int k = 0; k < 1000; k++, i++) {
+                    g.writeStartObject();
+                    g.writeNumberField("id", i);
+                    g.writeStringField("customer", "customer-" + random.nextInt(100_000));
+                    g.writeObjectFieldStart("address");
+                    g.writeStringField("city", words[random.nextInt(words.length)]);
+                    g.writeNumberField("zip", 10000 + random.nextInt(89999));
+                    g.writeEndObject();
+                    g.writeArrayFieldStart("items");
+                    for (int j = random.nextInt(4); j >= 0; j--) {
+                        g.writeStartObject();
+                        g.writeStringField("sku", "SKU-" + random.nextInt(10_000));
+                        g.writeNumberField("qty", 1 + random.nextInt(9));
+                        g.writeNumberField("price", random.nextInt(100_000) / 100.0);
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeBooleanField("gift", random.nextBoolean());
+                    g.writeStringField("note", random.nextInt(5) == 0 ? null : words[random.nextInt(words.length)]);
+                    g.writeEndObject();
+                }
+                g.flush();
+            }
+            g.writeEndArray();
+        }
+        return target;
+    }
+}
