@@ -5,6 +5,7 @@ import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.processor.input.FileInputSource;
+import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
 import picocli.CommandLine.Command;
@@ -58,7 +59,7 @@ final class ProcessCommand implements Callable<Integer> {
                 "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
         DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
         Job job = Job.of(source, name, Instant.now());
-        JobOutcome outcome = new JobProcessor(config, Clock.systemUTC())
+        JobOutcome outcome = new JobProcessor(config, JsonLimits.fromEnvironment(env), Clock.systemUTC())
                 .run(job, new FileInputSource(abs), "cli/" + ProcessHandle.current().pid());
         switch (outcome.status()) {
             case PUBLISHED, DUPLICATE -> {

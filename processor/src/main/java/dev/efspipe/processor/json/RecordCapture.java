@@ -115,7 +115,9 @@ final class RecordCapture extends FilterInputStream {
 
     private void ensure(int capacity) {
         if (capacity > buf.length) {
-            buf = java.util.Arrays.copyOf(buf, Math.max(capacity, Math.min(Integer.MAX_VALUE - 16, buf.length * 2)));
+            // Grow by doubling, but never past what the record limit allows: the limit is what bounds memory.
+            long ceiling = Math.min(Integer.MAX_VALUE - 16, (long) maxRecordBytes + 2L * readAhead);
+            buf = java.util.Arrays.copyOf(buf, (int) Math.max(capacity, Math.min(ceiling, 2L * buf.length)));
         }
     }
 }

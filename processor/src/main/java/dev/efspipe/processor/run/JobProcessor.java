@@ -16,6 +16,7 @@ import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.archive.ZipUnpacker;
 import dev.efspipe.processor.input.InputSource;
+import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.json.JsonRecordSplitter;
 import dev.efspipe.processor.output.StagingOutput;
 import dev.efspipe.processor.output.Suspension;
@@ -62,6 +63,11 @@ public final class JobProcessor {
     private final AtomicReference<Instant> lastSweep = new AtomicReference<>();
 
     public JobProcessor(PipelineConfig config, Clock clock) {
+        this(config, JsonLimits.DEFAULTS, clock);
+    }
+
+    /** @param jsonLimits the limits every JSON document is read under ({@link JsonLimits#fromEnvironment}) */
+    public JobProcessor(PipelineConfig config, JsonLimits jsonLimits, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.layout = new EfsLayout(config.efsRoot());
@@ -69,7 +75,7 @@ public final class JobProcessor {
         this.claims = new JobClaims(layout, files, config.lockTimeout(), clock);
         this.publisher = new AtomicPublisher(layout, files, new Catalog(layout, files, config.lockTimeout()), clock);
         this.sweeper = new StagingSweeper(layout, files, claims, clock, config.lockTimeout());
-        JsonRecordSplitter splitter = new JsonRecordSplitter();
+        JsonRecordSplitter splitter = new JsonRecordSplitter(jsonLimits);
         this.content = new ContentProcessor(splitter, new ZipUnpacker(splitter, 100_000));
         this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lease-renewal");
