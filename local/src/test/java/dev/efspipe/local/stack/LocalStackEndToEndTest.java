@@ -134,15 +134,11 @@ class LocalStackEndToEndTest {
 
     @Test
     void multipartUploadIsAnnouncedByTheStorageLayer() throws Exception {
-        Path big = dir.resolve("big.json");
-        try (var out = Files.newOutputStream(big)) {
-            DemoArchive.writeOrders(out, 120_000, 3); // about 11 MB: above the 5 MB multipart minimum
-        }
+        byte[] all = "a line of a log file that is not JSON\n".repeat(300_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         var s3 = stack.s3();
         String bucket = stack.info().bucket();
-        String key = "multi/big.json";
+        String key = "multi/big.log"; // ~11 MB in two parts: above S3's 5 MB multipart minimum
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        byte[] all = Files.readAllBytes(big);
         int half = 6 * 1024 * 1024;
         var p1 = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
                 software.amazon.awssdk.core.sync.RequestBody.fromBytes(java.util.Arrays.copyOfRange(all, 0, half)));
@@ -153,10 +149,16 @@ class LocalStackEndToEndTest {
                 software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(p2.eTag()).build())));
 
         DatasetReader reader = new DatasetReader(stack.info().efsDir());
-        Optional<Version> version = reader.awaitNewVersion(DatasetName.of("big"), Optional.empty(), Duration.ofSeconds(60),
+        Optional<Version> version = reader.awaitNewVersion(DatasetName.of("big.log"), Optional.empty(), Duration.ofSeconds(60),
                 Duration.ofMillis(50));
         assertThat(version).isPresent();
-        assertThat(reader.manifest(DatasetName.of("big"), version.get()).records()).isEqualTo(120_000);
+        Manifest manifest = reader.manifest(DatasetName.of("big.log"), version.get());
+        assertThat(manifest.files()).singleElement().satisfies(f -> {
+            assertThat(f.name()).isEqualTo("files/big.log");
+            assertThat(f.bytes()).isEqualTo(all.length);
+            assertThat(f.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(all)));
+        });
     }
 
     private static Catalog catalog() {
