@@ -7,8 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.efspipe.config.PipelineConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.json.Json;
-import dev.efspipe.processor.archive.EntryNames;
-import dev.efspipe.processor.input.FileInputSource;
+import dev.efspipe.processor.input.InboxInputSource;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.input.S3InputSource;
 import dev.efspipe.processor.json.JsonLimits;
@@ -131,7 +130,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     private InputSource input(Job job) throws IOException {
         return switch (job.source().scheme()) {
             case "s3" -> new S3InputSource(s3, job.source());
-            case "efs" -> new FileInputSource(processor.layout().inbox().resolve(EntryNames.safeRelative(job.source().key())));
+            case "efs" -> new InboxInputSource(processor.layout().inbox(), job.source().key());
             default -> throw new IllegalArgumentException("Job " + job.id() + " has a source the processor Lambda cannot read: "
                     + job.source().describe());
         };
