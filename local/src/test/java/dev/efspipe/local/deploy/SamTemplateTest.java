@@ -1,5 +1,9 @@
 package dev.efspipe.local.deploy;
 
+import static dev.efspipe.local.deploy.Template.getAttResource;
+import static dev.efspipe.local.deploy.Template.listOf;
+import static dev.efspipe.local.deploy.Template.mapOf;
+import static dev.efspipe.local.deploy.Template.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,10 +18,7 @@ import com.networknt.schema.SpecVersion.VersionFlag;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,20 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Checks the project's {@code template.yaml} (AWS SAM) without an AWS account, so that a broken
@@ -57,10 +48,11 @@ import org.yaml.snakeyaml.nodes.Tag;
  * without VPC or EFS (SnapStart does not support EFS), and a processor that mounts the EFS access
  * point (uid/gid 1001, mode 750) only once the mount targets exist.
  *
- * <p>The template is read with SnakeYAML; CloudFormation's short-form tags ({@code !Ref},
- * {@code !GetAtt}, {@code !Sub}, ...) become their long forms ({@code {"Ref": ...}},
- * {@code {"Fn::GetAtt": [resource, attribute]}}, ...), as CloudFormation itself reads them. Whether
- * the handler classes the template names exist is not checked here.
+ * <p>The sibling classes cover the rest by concern: {@link TemplateLeastPrivilegeTest} (IAM),
+ * {@link TemplateNetworkTest} (VPC, security groups, endpoints, mount targets),
+ * {@link TemplateStorageTest} (EFS, bucket, queue policy), {@link TemplateAlarmsAndOutputsTest},
+ * {@link TemplateMatchesTheProjectTest} (handlers, artifacts, README configuration table) and
+ * {@link CfnLintTest} (the whole template, where cfn-lint is installed).
  */
 class SamTemplateTest {
 
@@ -79,11 +71,11 @@ class SamTemplateTest {
     /** {@code ${Name}} or {@code ${Resource.Attribute}} in an Fn::Sub string; {@code ${!Literal}} is not one. */
     private static final Pattern SUB_PLACEHOLDER = Pattern.compile("\\$\\{([^!}][^}]*)}");
 
-    private static Map<String, Object> template;
+    private static Template template;
 
     @BeforeAll
     static void readTemplate() throws IOException {
-        template = CloudFormationYaml.read(projectRoot().resolve("template.yaml"));
+        template = Template.ofProject();
     }
 
     @Test
@@ -100,6 +92,7 @@ class SamTemplateTest {
                 not: !Not [!Equals [!Ref Topic, ""]]
                 azs: !GetAZs ""
                 named: !Condition IsBursting
+                contains: !Contains [!Ref VpcSubnetIds, ""]
                 """));
 
         assertThat(read)
@@ -115,24 +108,25 @@ class SamTemplateTest {
                         List.of("HasTopic", List.of(Map.of("Ref", "Topic")), Map.of("Ref", "AWS::NoValue"))))
                 .containsEntry("not", Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "Topic"), "")))))
                 .containsEntry("azs", Map.of("Fn::GetAZs", ""))
-                .containsEntry("named", Map.of("Condition", "IsBursting"));
+                .containsEntry("named", Map.of("Condition", "IsBursting"))
+                .containsEntry("contains", Map.of("Fn::Contains", List.of(Map.of("Ref", "VpcSubnetIds"), "")));
     }
 
     @Test
     void declaresTheSamTransform() {
-        assertThat(template.get("Transform")).isEqualTo("AWS::Serverless-2016-10-31");
+        assertThat(template.root().get("Transform")).isEqualTo("AWS::Serverless-2016-10-31");
     }
 
     @Test
     void everyServerlessResourceMatchesTheSamSchema() throws IOException {
         SamSchema sam = SamSchema.load();
-        Map<String, Map<String, Object>> serverless = resourcesWhere(type -> type.startsWith(SERVERLESS_PREFIX));
+        Map<String, Map<String, Object>> serverless = template.resourcesWhere(type -> type.startsWith(SERVERLESS_PREFIX));
         assertThat(serverless).as("AWS::Serverless resources in template.yaml").isNotEmpty();
 
         List<String> problems = new ArrayList<>();
         serverless.forEach((logicalId, resource) -> problems.addAll(sam.problemsOf(logicalId, resource)));
-        if (template.containsKey("Globals")) {
-            problems.addAll(sam.problemsOfGlobals(template.get("Globals")));
+        if (template.root().containsKey("Globals")) {
+            problems.addAll(sam.problemsOfGlobals(template.root().get("Globals")));
         }
 
         assertThat(problems).as("template.yaml against the SAM schema (%s)", SAM_SCHEMA).isEmpty();
@@ -141,13 +135,13 @@ class SamTemplateTest {
     @Test
     void everyReferenceNamesAParameterAResourceOrACondition() {
         Set<String> referable = new TreeSet<>();
-        referable.addAll(mapOf(template.getOrDefault("Parameters", Map.of())).keySet());
-        referable.addAll(mapOf(template.get("Resources")).keySet());
-        Set<String> conditions = mapOf(template.getOrDefault("Conditions", Map.of())).keySet();
+        referable.addAll(template.parameters().keySet());
+        referable.addAll(template.resources().keySet());
+        Set<String> conditions = template.conditions().keySet();
 
-        Set<String> resources = mapOf(template.get("Resources")).keySet();
+        Set<String> resources = template.resources().keySet();
         List<String> problems = new ArrayList<>();
-        mapOf(template.get("Resources")).forEach((id, resource) -> {
+        template.resources().forEach((id, resource) -> {
             Object condition = mapOf(resource).get("Condition");
             if (condition != null && !conditions.contains(String.valueOf(condition))) {
                 problems.add("Resources/" + id + "/Condition: no condition named " + condition);
@@ -156,8 +150,8 @@ class SamTemplateTest {
                     .filter(dependency -> !resources.contains(String.valueOf(dependency)))
                     .forEach(dependency -> problems.add("Resources/" + id + "/DependsOn: no resource named " + dependency));
         });
-        for (String section : List.of("Conditions", "Resources", "Outputs")) {
-            checkReferences(section, template.get(section), referable, conditions, problems);
+        for (String section : List.of("Rules", "Conditions", "Resources", "Outputs")) {
+            checkReferences(section, template.root().get(section), referable, conditions, problems);
         }
 
         assertThat(problems).as("references in template.yaml").isEmpty();
@@ -165,7 +159,7 @@ class SamTemplateTest {
 
     @Test
     void everySqsEventSourceReportsBatchItemFailures() {
-        Map<String, Map<String, Object>> sources = sqsEventSources();
+        Map<String, Map<String, Object>> sources = template.sqsEventSources();
         assertThat(sources).as("SQS event sources").isNotEmpty();
         sources.forEach((name, properties) -> assertThat(listOf(properties.get("FunctionResponseTypes")))
                 .as("FunctionResponseTypes of %s: without it one bad message fails and retries its whole batch", name)
@@ -174,20 +168,19 @@ class SamTemplateTest {
 
     @Test
     void everySourceQueueOutlastsSixTimesItsConsumersTimeout() {
-        Map<String, Object> parameters = mapOf(template.getOrDefault("Parameters", Map.of()));
-        Map<String, Map<String, Object>> sources = sqsEventSources();
+                Map<String, Map<String, Object>> sources = template.sqsEventSources();
         assertThat(sources).as("SQS event sources").isNotEmpty();
 
         sources.forEach((name, properties) -> {
             String functionId = name.substring(0, name.indexOf('/'));
             String queueId = getAttResource(properties.get("Queue"), "Queue of " + name);
-            Map<String, Object> queue = resource(queueId);
+            Map<String, Object> queue = template.resource(queueId);
             assertThat(queue.get("Type")).as("type of %s, the queue of %s", queueId, name).isEqualTo("AWS::SQS::Queue");
 
-            int functionTimeout = intValue(
-                    functionProperty(functionId, "Timeout", LAMBDA_DEFAULT_TIMEOUT_SECONDS), parameters);
-            int visibilityTimeout = intValue(
-                    properties(queue).getOrDefault("VisibilityTimeout", SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS), parameters);
+            int functionTimeout = template.intValue(
+                    template.functionProperty(functionId, "Timeout", LAMBDA_DEFAULT_TIMEOUT_SECONDS));
+            int visibilityTimeout = template.intValue(
+                    properties(queue).getOrDefault("VisibilityTimeout", SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS));
             assertThat(visibilityTimeout)
                     .as("VisibilityTimeout of %s (consumed by %s, Timeout %d s): at least %d x the function timeout",
                             queueId, functionId, functionTimeout, VISIBILITY_TIMEOUT_FACTOR)
@@ -197,19 +190,18 @@ class SamTemplateTest {
 
     @Test
     void processorIsPolledNoFasterThanItsReservedConcurrencyAllows() {
-        Map<String, Object> parameters = mapOf(template.getOrDefault("Parameters", Map.of()));
-        Object reserved = functionProperty(PROCESSOR_FUNCTION, "ReservedConcurrentExecutions", null);
+                Object reserved = template.functionProperty(PROCESSOR_FUNCTION, "ReservedConcurrentExecutions", null);
         assertThat(reserved).as("ReservedConcurrentExecutions of %s: caps the load on EFS", PROCESSOR_FUNCTION)
                 .isNotNull();
-        int reservedConcurrency = intValue(reserved, parameters);
+        int reservedConcurrency = template.intValue(reserved);
 
-        sqsEventSources().forEach((name, properties) -> {
+        template.sqsEventSources().forEach((name, properties) -> {
             if (name.startsWith(PROCESSOR_FUNCTION + "/")) {
                 Object maximum = mapOf(properties.getOrDefault("ScalingConfig", Map.of())).get("MaximumConcurrency");
                 assertThat(maximum).as("ScalingConfig.MaximumConcurrency of %s: without it the event source invokes past"
                         + " the reserved concurrency and throttled receives push healthy jobs to the dead-letter queue",
                         name).isNotNull();
-                assertThat(intValue(maximum, parameters)).as("MaximumConcurrency of %s", name)
+                assertThat(template.intValue(maximum)).as("MaximumConcurrency of %s", name)
                         .isLessThanOrEqualTo(reservedConcurrency);
             }
         });
@@ -217,7 +209,7 @@ class SamTemplateTest {
 
     @Test
     void everyRedrivePolicyMovesToADeadLetterQueueAfterFiveReceives() {
-        Map<String, Map<String, Object>> queues = resourcesWhere("AWS::SQS::Queue"::equals);
+        Map<String, Map<String, Object>> queues = template.resourcesOfType("AWS::SQS::Queue");
         Map<String, Map<String, Object>> redriven = new LinkedHashMap<>();
         queues.forEach((id, queue) -> {
             Object redrive = properties(queue).get("RedrivePolicy");
@@ -238,8 +230,8 @@ class SamTemplateTest {
 
     @Test
     void ingestFunctionStaysOutOfTheVpcAndOffEfsSoThatSnapStartApplies() {
-        Map<String, Object> ingest = properties(resource(INGEST_FUNCTION));
-        Map<String, Object> globals = globalFunctionProperties();
+        Map<String, Object> ingest = template.propertiesOf(INGEST_FUNCTION);
+        Map<String, Object> globals = template.globalFunctionProperties();
 
         assertThat(ingest).as(INGEST_FUNCTION).doesNotContainKeys("VpcConfig", "FileSystemConfigs");
         assertThat(globals).as("Globals.Function, which every function inherits")
@@ -252,7 +244,7 @@ class SamTemplateTest {
 
     @Test
     void processorMountsTheAccessPointUnderMntOnlyAfterEveryMountTargetExists() {
-        Map<String, Object> processor = resource(PROCESSOR_FUNCTION);
+        Map<String, Object> processor = template.resource(PROCESSOR_FUNCTION);
         List<Object> fileSystems = listOf(properties(processor).get("FileSystemConfigs"));
 
         assertThat(fileSystems).as("FileSystemConfigs of " + PROCESSOR_FUNCTION).isNotEmpty();
@@ -261,10 +253,10 @@ class SamTemplateTest {
             assertThat(String.valueOf(fileSystem.get("LocalMountPath"))).as("LocalMountPath (Lambda allows /mnt/ only)")
                     .startsWith("/mnt/");
             String accessPoint = getAttResource(fileSystem.get("Arn"), "FileSystemConfigs Arn of " + PROCESSOR_FUNCTION);
-            assertThat(resource(accessPoint).get("Type")).as("type of " + accessPoint).isEqualTo("AWS::EFS::AccessPoint");
+            assertThat(template.typeOf(accessPoint)).as("type of " + accessPoint).isEqualTo("AWS::EFS::AccessPoint");
         }
 
-        assertThat(resourcesWhere("AWS::EFS::MountTarget"::equals).keySet())
+        assertThat(template.resourcesOfType("AWS::EFS::MountTarget").keySet())
                 .as("mount targets")
                 .hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(mountTarget -> assertThat(listOf(processor.get("DependsOn")))
@@ -275,7 +267,7 @@ class SamTemplateTest {
 
     @Test
     void accessPointActsAsUid1001AndCreatesItsRootWithMode750() {
-        Map<String, Map<String, Object>> accessPoints = resourcesWhere("AWS::EFS::AccessPoint"::equals);
+        Map<String, Map<String, Object>> accessPoints = template.resourcesOfType("AWS::EFS::AccessPoint");
         assertThat(accessPoints).as("EFS access points").isNotEmpty();
 
         accessPoints.forEach((id, accessPoint) -> {
@@ -289,79 +281,6 @@ class SamTemplateTest {
             assertThat(String.valueOf(creation.get("OwnerGid"))).as("CreationInfo OwnerGid of " + id).isEqualTo("1001");
             assertThat(String.valueOf(creation.get("Permissions"))).as("CreationInfo Permissions of " + id).isEqualTo("750");
         });
-    }
-
-    // ------------------------------------------------------------------ template access
-
-    /**
-     * The project root: the {@code project.root} system property that the module's Surefire
-     * configuration sets, or else the nearest directory above the working directory that holds
-     * {@code template.yaml} (a run from an IDE).
-     */
-    private static Path projectRoot() {
-        String configured = System.getProperty("project.root");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath().normalize();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("template.yaml"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("No template.yaml in " + Path.of("").toAbsolutePath()
-                + " or above it, and no project.root system property");
-    }
-
-    private static Map<String, Map<String, Object>> resourcesWhere(Predicate<String> typeMatches) {
-        Map<String, Map<String, Object>> matching = new LinkedHashMap<>();
-        mapOf(template.get("Resources")).forEach((id, resource) -> {
-            Map<String, Object> body = mapOf(resource);
-            if (typeMatches.test(String.valueOf(body.get("Type")))) {
-                matching.put(id, body);
-            }
-        });
-        return matching;
-    }
-
-    private static Map<String, Object> resource(String logicalId) {
-        Object resource = mapOf(template.get("Resources")).get(logicalId);
-        assertThat(resource).as("resource %s in template.yaml", logicalId).isNotNull();
-        return mapOf(resource);
-    }
-
-    private static Map<String, Object> properties(Map<String, Object> resource) {
-        return mapOf(resource.getOrDefault("Properties", Map.of()));
-    }
-
-    private static Map<String, Object> globalFunctionProperties() {
-        return mapOf(mapOf(template.getOrDefault("Globals", Map.of())).getOrDefault("Function", Map.of()));
-    }
-
-    /** A function's property, else the one it inherits from Globals, else the fallback. */
-    private static Object functionProperty(String functionId, String name, Object fallback) {
-        Object own = properties(resource(functionId)).get(name);
-        return own != null ? own : globalFunctionProperties().getOrDefault(name, fallback);
-    }
-
-    /** Properties of every SQS event of every function, keyed "FunctionId/EventName". */
-    private static Map<String, Map<String, Object>> sqsEventSources() {
-        Map<String, Map<String, Object>> sources = new LinkedHashMap<>();
-        resourcesWhere("AWS::Serverless::Function"::equals).forEach((functionId, function) ->
-                mapOf(properties(function).getOrDefault("Events", Map.of())).forEach((eventName, event) -> {
-                    Map<String, Object> body = mapOf(event);
-                    if ("SQS".equals(body.get("Type"))) {
-                        sources.put(functionId + "/" + eventName, mapOf(body.getOrDefault("Properties", Map.of())));
-                    }
-                }));
-        return sources;
-    }
-
-    /** The logical id in {@code {"Fn::GetAtt": [id, attribute]}}, the form a same-stack reference takes. */
-    private static String getAttResource(Object value, String what) {
-        assertThat(value).as("%s: a !GetAtt of a resource in this template", what).isInstanceOf(Map.class);
-        Object getAtt = mapOf(value).get("Fn::GetAtt");
-        assertThat(getAtt).as("%s: a !GetAtt of a resource in this template, got %s", what, value).isNotNull();
-        return String.valueOf(listOf(getAtt).get(0));
     }
 
     /**
@@ -411,37 +330,6 @@ class SamTemplateTest {
         if (!name.startsWith("AWS::") && !defined.contains(name)) {
             problems.add(where + ": " + function + " names " + name + ", which the template does not define");
         }
-    }
-
-    /** A number, or a {@code Ref} to a parameter, which counts with its default. */
-    private static int intValue(Object value, Map<String, Object> parameters) {
-        if (value instanceof Map<?, ?> map && map.containsKey("Ref")) {
-            String name = String.valueOf(map.get("Ref"));
-            Object parameter = parameters.get(name);
-            assertThat(parameter).as("parameter %s", name).isNotNull();
-            Object fallback = mapOf(parameter).get("Default");
-            assertThat(fallback).as("Default of parameter %s", name).isNotNull();
-            return intValue(fallback, parameters);
-        }
-        if (value instanceof Number number) {
-            return number.intValue();
-        }
-        return Integer.parseInt(String.valueOf(value).trim());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> mapOf(Object value) {
-        assertThat(value).as("a YAML mapping").isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
-    }
-
-    /** A YAML sequence, or a single value where CloudFormation accepts one in place of a list. */
-    @SuppressWarnings("unchecked")
-    private static List<Object> listOf(Object value) {
-        if (value == null) {
-            return List.of();
-        }
-        return value instanceof List<?> list ? (List<Object>) list : List.of(value);
     }
 
     // ------------------------------------------------------------------ schema access
@@ -539,88 +427,6 @@ class SamTemplateTest {
                 }
             }
             return byType;
-        }
-    }
-
-    /**
-     * Reads a CloudFormation YAML template into plain maps and lists, turning the short-form
-     * intrinsic function tags into the long forms CloudFormation documents.
-     */
-    static final class CloudFormationYaml {
-
-        /** Short-form tags whose long form is {@code {"Fn::<name>": value}}. */
-        private static final List<String> FUNCTIONS = List.of(
-                "Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub",
-                "If", "Equals", "Not", "And", "Or");
-
-        private CloudFormationYaml() {
-        }
-
-        static Map<String, Object> read(Path file) throws IOException {
-            try (Reader reader = Files.newBufferedReader(file)) {
-                return read(reader);
-            }
-        }
-
-        static Map<String, Object> read(Reader reader) {
-            Object document = new Yaml(new IntrinsicTagConstructor()).load(reader);
-            assertThat(document).as("a YAML mapping at the top of the template").isInstanceOf(Map.class);
-            return mapOf(document);
-        }
-
-        private static final class IntrinsicTagConstructor extends SafeConstructor {
-
-            IntrinsicTagConstructor() {
-                super(new LoaderOptions());
-                yamlConstructors.put(new Tag("!Ref"), new LongForm("Ref"));
-                yamlConstructors.put(new Tag("!Condition"), new LongForm("Condition"));
-                yamlConstructors.put(new Tag("!GetAtt"), new GetAtt());
-                for (String function : FUNCTIONS) {
-                    yamlConstructors.put(new Tag("!" + function), new LongForm("Fn::" + function));
-                }
-            }
-
-            /** The tagged node's value, whether the tag stands on a scalar, a sequence or a mapping. */
-            private Object valueOf(Node node) {
-                if (node instanceof ScalarNode scalar) {
-                    return constructScalar(scalar);
-                }
-                if (node instanceof SequenceNode sequence) {
-                    return constructSequence(sequence);
-                }
-                return constructMapping((MappingNode) node);
-            }
-
-            private final class LongForm extends AbstractConstruct {
-                private final String key;
-
-                LongForm(String key) {
-                    this.key = key;
-                }
-
-                @Override
-                public Object construct(Node node) {
-                    return Map.of(key, valueOf(node));
-                }
-            }
-
-            /** {@code !GetAtt Resource.Attribute} or {@code !GetAtt [Resource, Attribute]}. */
-            private final class GetAtt extends AbstractConstruct {
-                @Override
-                public Object construct(Node node) {
-                    Object value = valueOf(node);
-                    if (value instanceof String dotted) {
-                        int dot = dotted.indexOf('.');
-                        if (dot <= 0 || dot == dotted.length() - 1) {
-                            throw new IllegalArgumentException("!GetAtt " + dotted + " is not of the form Resource.Attribute"
-                                    + " (" + node.getStartMark() + ")");
-                        }
-                        // Attribute names may contain dots themselves (Endpoint.Address): split at the first.
-                        return Map.of("Fn::GetAtt", List.of(dotted.substring(0, dot), dotted.substring(dot + 1)));
-                    }
-                    return Map.of("Fn::GetAtt", value);
-                }
-            }
         }
     }
 }
