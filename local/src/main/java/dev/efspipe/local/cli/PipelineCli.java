@@ -12,11 +12,33 @@ import picocli.CommandLine.Command;
                 CatalogCommand.class, CatCommand.class, UnpublishCommand.class,
                 dev.efspipe.local.bench.ColdStartCommand.class, dev.efspipe.local.bench.JsonBenchCommand.class})
 public final class PipelineCli {
+    /**
+     * Bad arguments and I/O failures are reported as one line naming the command and the problem; only an
+     * unexpected error (a bug) gets its stack trace.
+     */
+    private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        String name = "pipeline " + cmd.getCommandName();
+        if (e instanceof IllegalArgumentException) {
+            cmd.getErr().println(name + ": " + e.getMessage());
+            return 2;
+        }
+        if (e instanceof java.io.IOException) {
+            cmd.getErr().println(name + ": " + e.getMessage());
+            return 1;
+        }
+        cmd.getErr().println(name + ": unexpected error");
+        e.printStackTrace(cmd.getErr());
+        return 1;
+    }
+
     public static void main(String[] args) {
         // ElasticMQ's jar carries a logback.xml of its own; name ours so logback does not have to choose.
         System.setProperty("logback.configurationFile", "efspipe-logback.xml");
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
-        int code = new CommandLine(new PipelineCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = new CommandLine(new PipelineCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(PipelineCli::report)
+                .execute(args);
         System.exit(code);
     }
 }
