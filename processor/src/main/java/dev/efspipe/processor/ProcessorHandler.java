@@ -11,6 +11,7 @@ import dev.efspipe.processor.input.InboxInputSource;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.input.S3InputSource;
 import dev.efspipe.processor.json.JsonLimits;
+import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.run.Budget;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
@@ -62,7 +63,8 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     /** Used by the local stack; a null client is built from the configuration. */
     public ProcessorHandler(PipelineConfig config, S3Client s3, SqsClient sqs) {
         this.config = config;
-        this.processor = new JobProcessor(config, JsonLimits.fromEnvironment(System.getenv()), Clock.systemUTC());
+        this.processor = new JobProcessor(config, JsonLimits.fromEnvironment(System.getenv()),
+                UnpackLimits.fromEnvironment(System.getenv()), Clock.systemUTC());
         this.s3 = s3 != null ? s3 : s3Client(config);
         this.sqs = sqs != null ? sqs : sqsClient(config);
     }

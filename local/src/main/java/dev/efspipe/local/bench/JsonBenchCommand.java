@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  * {@code copyCurrentStructure} into NDJSON (the re-serialising splitter), and ours (records copied as
  * their bytes, field summary, part files with SHA-256). Each is run several times; medians are shown.
  */
-@Command(name = "bench-json", mixinStandardHelpOptions = true,
+@Command(name = "json", mixinStandardHelpOptions = true,
         description = "Measure the JSON splitter against a bare Jackson token scan on a generated document.")
 public final class JsonBenchCommand implements Callable<Integer> {
     @Option(names = "--size-mb", defaultValue = "512", description = "Size of the generated document (default ${DEFAULT-VALUE}).")

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Event-driven file processing on Lambda + EFS, run locally.",
         subcommands = {DemoCommand.class, UpCommand.class, ProcessCommand.class, InvokeCommand.class,
                 CatalogCommand.class, CatCommand.class, UnpublishCommand.class,
-                dev.efspipe.local.bench.ColdStartCommand.class, dev.efspipe.local.bench.JsonBenchCommand.class})
+                dev.efspipe.local.bench.BenchCommand.class})
 public final class PipelineCli {
     /**
      * Bad arguments and I/O failures are reported as one line naming the command and the problem; only an

@@ -5,9 +5,13 @@ import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.processor.input.FileInputSource;
+import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.json.JsonLimits;
+import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,7 +32,7 @@ import java.util.concurrent.Callable;
                 "2:the input was rejected (see failed/ in the EFS directory)",
                 "3:another processor is working on the same upload right now"})
 final class ProcessCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "The file: zip, gzip, bzip2, JSON, or anything else (kept as a file).")
+    @Parameters(index = "0", description = "The file: zip, tar, tar.gz/.bz2/.xz, gzip, bzip2, xz, JSON, or anything else (kept as a file).")
     Path file;
 
     @Option(names = "--efs", required = true, description = "The directory standing in for the EFS access point.")
@@ -59,8 +63,22 @@ final class ProcessCommand implements Callable<Integer> {
                 "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
         DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
         Job job = Job.of(source, name, Instant.now());
-        JobOutcome outcome = new JobProcessor(config, JsonLimits.fromEnvironment(env), Clock.systemUTC())
-                .run(job, new FileInputSource(abs), "cli/" + ProcessHandle.current().pid());
+        InputSource input = new FileInputSource(abs);
+        // On a terminal, a progress bar over the bytes read from the file; in a pipe or a log, nothing.
+        ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("Processing")
+                .setInitialMax(Files.size(abs)).setUnit(" MiB", 1 << 20).showSpeed().setUpdateIntervalMillis(500).build();
+        if (bar != null) {
+            input = input.withProgress((done, total) -> bar.stepTo(Math.min(done, total)));
+        }
+        JobOutcome outcome;
+        try {
+            outcome = new JobProcessor(config, JsonLimits.fromEnvironment(env), UnpackLimits.fromEnvironment(env), Clock.systemUTC())
+                    .run(job, input, "cli/" + ProcessHandle.current().pid());
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
         switch (outcome.status()) {
             case PUBLISHED, DUPLICATE -> {
                 System.out.println(outcome.status() + ": " + outcome.detail());

@@ -38,7 +38,10 @@ class CrashSafetyIT {
     private static final int RECORDS = 150_000;
     private static final DatasetName DATASET = DatasetName.of("crash");
     /** Short, so that a re-run may take over the dead processor's claim two seconds after the kill. */
-    private static final Map<String, String> ENV = Map.of("PIPELINE_LEASE_SECONDS", "2");
+    // big.bin is 96 MiB of constant blocks, about 1000:1 deflated: over the default ratio limits (200), which
+    // the processor would rightly take for a bomb.
+    private static final Map<String, String> ENV = Map.of("PIPELINE_LEASE_SECONDS", "2",
+            "PIPELINE_MAX_ENTRY_RATIO", "5000", "PIPELINE_MAX_TOTAL_RATIO", "5000");
 
     @TempDir
     static Path shared;

@@ -26,4 +26,12 @@ public interface InputSource {
     default InputStream openStream() throws IOException {
         return Channels.newInputStream(openChannel());
     }
+
+    /**
+     * This source, reporting every read of its channels to {@code progress}: how {@code ./pipeline process}
+     * draws its progress bar without the processor knowing about terminals.
+     */
+    default InputSource withProgress(Progress progress) {
+        return new TrackedInputSource(this, progress);
+    }
 }

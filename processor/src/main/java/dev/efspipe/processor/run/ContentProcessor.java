@@ -1,14 +1,23 @@
 package dev.efspipe.processor.run;
 
-import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.processor.archive.EntryNames;
+import dev.efspipe.processor.archive.EntryWriter;
+import dev.efspipe.processor.archive.TarUnpacker;
 import dev.efspipe.processor.archive.ZipUnpacker;
 import dev.efspipe.processor.format.Format;
 import dev.efspipe.processor.input.InputSource;
+import dev.efspipe.processor.input.ProgressLog;
+import dev.efspipe.processor.input.SourceChannel;
 import dev.efspipe.processor.json.JsonRecordSplitter;
+import dev.efspipe.processor.limits.Limit;
+import dev.efspipe.processor.limits.LimitExceededException;
+import dev.efspipe.processor.limits.UnpackBudget;
+import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.output.StagingOutput;
+import org.apache.commons.compress.MemoryLimitException;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
@@ -16,153 +25,147 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
+import java.util.Locale;
 
 /**
- * Reads one upload in a single pass and writes its records and files into the staging output. The
- * format comes from the first bytes: a zip is unpacked through its central directory; a gzip or bzip2
- * stream is decompressed on the fly (multi-member gzip read to its end) and its content handled like
- * an upload of its own; a JSON document is split into records; anything else is kept as one file.
+ * Reads one upload in a single pass and writes its records and files into the staging output. The format
+ * comes from the first bytes, never from the name:
+ * <ul>
+ *   <li>zip: unpacked through its central directory ({@link ZipUnpacker}), over the source's seekable channel;</li>
+ *   <li>tar: unpacked as a stream ({@link TarUnpacker});</li>
+ *   <li>gzip (multi-member, read to its end), bzip2, xz: decompressed on the fly; a tar inside is unpacked as a
+ *       stream (tar.gz, tar.bz2, tar.xz), anything else is one entry named after the upload without its
+ *       suffix, split into records if it is JSON and kept as a file otherwise;</li>
+ *   <li>JSON: split into records; anything else: kept as one file.</li>
+ * </ul>
+ * Archives inside archives (a zip in a tar, a gzip in a gzip) are kept as files, never unpacked. What an
+ * archive or a compressed stream expands to is held to the {@link UnpackLimits}; a plain upload is not
+ * expanded and is only bounded by its own size. Progress is logged through {@link ProgressLog}.
  */
 public final class ContentProcessor {
     private final JsonRecordSplitter splitter;
+    private final UnpackLimits limits;
     private final ZipUnpacker zips;
+    private final TarUnpacker tars;
 
-    public ContentProcessor(JsonRecordSplitter splitter, ZipUnpacker zips) {
+    public ContentProcessor(JsonRecordSplitter splitter, UnpackLimits limits) {
         this.splitter = splitter;
-        this.zips = zips;
+        this.limits = limits;
+        this.zips = new ZipUnpacker(splitter, limits);
+        this.tars = new TarUnpacker(splitter, limits);
     }
 
-    /** Processes {@code source} into {@code out}; returns the detected format. */
+    /**
+     * With the limits of {@code zips}.
+     *
+     * @deprecated kept only until {@code JobProcessor} passes {@link UnpackLimits}; use
+     *             {@link #ContentProcessor(JsonRecordSplitter, UnpackLimits)}
+     */
+    public UnpackLimits limits() {
+        return limits;
+    }
+
+    /** Processes {@code source} into {@code out}, detecting where JSON records are; returns the detected format. */
     public Format process(InputSource source, StagingOutput out) throws IOException {
-        try (SeekableByteChannel channel = source.openChannel()) {
+        return process(source, null, out);
+    }
+
+    /**
+     * Processes {@code source} into {@code out}; returns the detected format.
+     *
+     * @param recordPointer the job's JSON Pointer to the records of the upload's JSON document, or null to detect
+     *                      them; it applies to the upload as a document (plain or compressed), not to the
+     *                      entries of an archive, whose records are always detected
+     */
+    public Format process(InputSource source, String recordPointer, StagingOutput out) throws IOException {
+        String where = source.describe();
+        long size = source.size();
+        try (SourceChannel channel = new SourceChannel(source.openChannel(), size, new ProgressLog(where))) {
             ByteBuffer head = ByteBuffer.allocate(Format.PEEK);
-            while (head.hasRemaining() && channel.read(head) > 0) {
-                // read until the peek buffer is full or the input ends
+            try {
+                while (head.hasRemaining() && channel.read(head) > 0) {
+                    // read until the peek buffer is full or the input ends
+                }
+            } catch (IOException e) {
+                throw channel.sort(e, where, "upload's");
             }
             Format format = Format.detect(head.array(), head.position());
             channel.position(0);
             switch (format) {
-                case ZIP -> zips.unpack(channel, source.describe(), out);
-                case GZIP, BZIP2, JSON, OTHER -> {
-                    SourceReads reads = new SourceReads(Channels.newInputStream(channel));
-                    InputStream in = new BufferedInputStream(reads, 1 << 16);
-                    processStream(in, format, source.fileName(), source.describe(), reads, out);
-                }
-                case TAR, XZ -> throw new InvalidInputException(source.describe() + ": " + format
-                        + " input is recognised but not read by this build");
+                case ZIP -> zips.unpack(channel, where, out, ZipUnpacker.budgetFor(channel, where, limits));
+                case TAR -> tars.unpack(stream(channel), channel, where, "tar", out, streamBudget(channel, where));
+                case GZIP, BZIP2, XZ -> decompress(stream(channel), format, source.fileName(), where, channel, recordPointer, out);
+                case JSON -> splitter.split(stream(channel), source.fileName(), recordPointer, out);
+                case OTHER -> out.extract(EntryNames.safeRelative(source.fileName(), null, limits), stream(channel));
             }
             return format;
         }
     }
 
-    private void processStream(InputStream in, Format format, String fileName, String where, SourceReads reads,
-                               StagingOutput out) throws IOException {
-        switch (format) {
-            case GZIP, BZIP2 -> decompressed(in, format, strip(fileName, format == Format.GZIP ? ".gz" : ".bz2"), where, reads, out);
-            case JSON -> splitter.split(in, fileName, out);
-            default -> out.extract(EntryNames.safeRelative(fileName), in);
-        }
+    private static InputStream stream(SourceChannel channel) {
+        return new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
     }
 
-    private void decompressed(InputStream compressed, Format format, String innerName, String where, SourceReads reads,
-                              StagingOutput out) throws IOException {
+    /** A stream's overall ratio divides by the bytes read from the upload so far. */
+    private UnpackBudget streamBudget(SourceChannel channel, String where) {
+        return new UnpackBudget(limits, where, channel::bytesRead, "read from the upload so far");
+    }
+
+    private void decompress(InputStream compressed, Format format, String fileName, String where, SourceChannel channel,
+                            String recordPointer, StagingOutput out) throws IOException {
         InputStream raw;
         try {
-            raw = format == Format.GZIP
-                    ? new GzipCompressorInputStream(compressed, true)
-                    : new BZip2CompressorInputStream(compressed, true);
+            raw = switch (format) {
+                case GZIP -> new GzipCompressorInputStream(compressed, true);
+                case BZIP2 -> new BZip2CompressorInputStream(compressed, true);
+                default -> new XZCompressorInputStream(compressed, true, (int) Math.min(Integer.MAX_VALUE, limits.maxXzMemoryKib().value()));
+            };
+        } catch (MemoryLimitException e) {
+            throw xzMemory(e, where);
         } catch (IOException e) {
-            throw reads.sort(e, format, where);
+            throw channel.sort(e, where, format.name());
         }
-        try (BufferedInputStream in = new BufferedInputStream(new Decoded(raw, reads, format, where), 1 << 16)) {
+        if (format == Format.XZ) {
+            raw = new XzMemoryLimited(raw, where);
+        }
+        try (BufferedInputStream in = new BufferedInputStream(channel.sorted(raw, where, format.name()), 1 << 16)) {
             Format inner = Format.detect(in);
-            if (inner == Format.JSON || inner == Format.OTHER) {
-                processStream(in, inner, innerName, where, reads, out);
-            } else {
-                throw new InvalidInputException(where + ": a compressed " + inner
-                        + " inside a compressed stream is not read by this build");
+            UnpackBudget budget = streamBudget(channel, where);
+            if (inner == Format.TAR) {
+                tars.unpack(in, channel, where, "tar (in " + format + ")", out, budget);
+                return;
+            }
+            // One compressed file: an entry named after the upload; an archive inside it is kept as it is.
+            String name = strip(fileName, format);
+            String safe = EntryNames.safeRelative(name, where, limits);
+            budget.countEntry(name);
+            try (EntryWriter writer = new EntryWriter(splitter, out, recordPointer)) {
+                writer.write(safe, budget.meter(in, name, -1));
             }
         }
     }
 
-    private static String strip(String name, String suffix) {
-        return name.toLowerCase(java.util.Locale.ROOT).endsWith(suffix) && name.length() > suffix.length()
-                ? name.substring(0, name.length() - suffix.length())
-                : name + ".out";
+    private LimitExceededException xzMemory(MemoryLimitException e, String where) {
+        Limit limit = limits.maxXzMemoryKib();
+        return new LimitExceededException(limit, where + ": the xz stream needs " + e.getMemoryNeededInKb()
+                + " KiB of memory to decode (limit: " + limit.describe() + ")");
     }
 
-    /**
-     * The source as read by a decompressor. A decompressor throws a plain {@link IOException} both when the
-     * source fails to read (transient: retry) and when the compressed data is corrupt or cut short (permanent);
-     * this stream remembers whether the source failed, so the two can be told apart.
-     */
-    private static final class SourceReads extends FilterInputStream {
-        private boolean failed;
-
-        SourceReads(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return super.skip(n);
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        /** A decompressor's failure: permanent unless the source itself failed to read. */
-        IOException sort(IOException e, Format format, String where) {
-            if (failed || e instanceof InvalidInputException) {
-                return e;
-            }
-            return new InvalidInputException(where + ": the " + format + " data is corrupt or truncated: "
-                    + (e.getMessage() != null ? e.getMessage() : "it ends early (" + e.getClass().getSimpleName() + ")"), e);
-        }
-    }
-
-    /** A decompressor's output; its read failures are sorted by {@link SourceReads#sort}. */
-    private static final class Decoded extends FilterInputStream {
-        private final SourceReads reads;
-        private final Format format;
+    /** An xz stream asks for its decoder's memory in each block's header: a limit, not corruption. */
+    private final class XzMemoryLimited extends FilterInputStream {
         private final String where;
 
-        Decoded(InputStream decompressor, SourceReads reads, Format format, String where) {
-            super(decompressor);
-            this.reads = reads;
-            this.format = format;
+        XzMemoryLimited(InputStream in, String where) {
+            super(in);
             this.where = where;
         }
 
         @Override
         public int read() throws IOException {
             try {
-                return super.read();
-            } catch (IOException e) {
-                throw reads.sort(e, format, where);
+                return in.read();
+            } catch (MemoryLimitException e) {
+                throw xzMemory(e, where);
             }
         }
 
@@ -170,18 +173,24 @@ public final class ContentProcessor {
         public int read(byte[] b, int off, int len) throws IOException {
             try {
                 return in.read(b, off, len);
-            } catch (IOException e) {
-                throw reads.sort(e, format, where);
+            } catch (MemoryLimitException e) {
+                throw xzMemory(e, where);
             }
         }
+    }
 
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return super.skip(n);
-            } catch (IOException e) {
-                throw reads.sort(e, format, where);
+    private static String strip(String name, Format format) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        String[] suffixes = switch (format) {
+            case GZIP -> new String[] {".gz", ".gzip"};
+            case BZIP2 -> new String[] {".bz2", ".bzip2"};
+            default -> new String[] {".xz"};
+        };
+        for (String suffix : suffixes) {
+            if (lower.endsWith(suffix) && name.length() > suffix.length()) {
+                return name.substring(0, name.length() - suffix.length());
             }
         }
+        return name + ".out";
     }
 }

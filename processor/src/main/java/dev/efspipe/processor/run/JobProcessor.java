@@ -14,10 +14,10 @@ import dev.efspipe.job.StagingSweeper;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.manifest.Manifest;
-import dev.efspipe.processor.archive.ZipUnpacker;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.json.JsonRecordSplitter;
+import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.output.StagingOutput;
 import dev.efspipe.processor.output.Suspension;
 import dev.efspipe.publish.AtomicPublisher;
@@ -63,11 +63,19 @@ public final class JobProcessor {
     private final AtomicReference<Instant> lastSweep = new AtomicReference<>();
 
     public JobProcessor(PipelineConfig config, Clock clock) {
-        this(config, JsonLimits.DEFAULTS, clock);
+        this(config, JsonLimits.DEFAULTS, UnpackLimits.defaults(), clock);
     }
 
     /** @param jsonLimits the limits every JSON document is read under ({@link JsonLimits#fromEnvironment}) */
     public JobProcessor(PipelineConfig config, JsonLimits jsonLimits, Clock clock) {
+        this(config, jsonLimits, UnpackLimits.defaults(), clock);
+    }
+
+    /**
+     * @param jsonLimits   the limits every JSON document is read under ({@link JsonLimits#fromEnvironment})
+     * @param unpackLimits what an archive or a compressed upload may expand to ({@link UnpackLimits#fromEnvironment})
+     */
+    public JobProcessor(PipelineConfig config, JsonLimits jsonLimits, UnpackLimits unpackLimits, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.layout = new EfsLayout(config.efsRoot());
@@ -76,7 +84,7 @@ public final class JobProcessor {
         this.publisher = new AtomicPublisher(layout, files, new Catalog(layout, files, config.lockTimeout()), clock);
         this.sweeper = new StagingSweeper(layout, files, claims, clock, config.lockTimeout());
         JsonRecordSplitter splitter = new JsonRecordSplitter(jsonLimits);
-        this.content = new ContentProcessor(splitter, new ZipUnpacker(splitter, 100_000));
+        this.content = new ContentProcessor(splitter, unpackLimits);
         this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lease-renewal");
             t.setDaemon(true);
@@ -216,7 +224,7 @@ public final class JobProcessor {
         long earlierMs = resume == null ? 0 : resume.processMs();
         int invocations = (resume == null ? 0 : resume.invocations()) + 1;
         try (out) {
-            content.process(input, out);
+            content.process(input, job.recordPointer(), out);
         } catch (Suspension s) {
             long ms = earlierMs + Duration.between(started, clock.instant()).toMillis();
             Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),

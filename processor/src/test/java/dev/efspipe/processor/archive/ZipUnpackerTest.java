@@ -5,6 +5,7 @@ import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.json.JsonRecordSplitter;
+import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.output.StagingOutput;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
@@ -146,7 +147,7 @@ class ZipUnpackerTest {
     }
 
     private int unpack(byte[] zip) throws IOException {
-        return unpack(zip, new ZipUnpacker(new JsonRecordSplitter(), 100));
+        return unpack(zip, new ZipUnpacker(new JsonRecordSplitter(), UnpackLimits.builder().maxEntries(100).build()));
     }
 
     private int unpack(byte[] zip, ZipUnpacker unpacker) throws IOException {
@@ -356,7 +357,7 @@ class ZipUnpackerTest {
         entries.put("2.txt", "2");
         entries.put("3.txt", "3");
 
-        assertThatThrownBy(() -> unpack(zip(entries), new ZipUnpacker(new JsonRecordSplitter(), 2)))
+        assertThatThrownBy(() -> unpack(zip(entries), new ZipUnpacker(new JsonRecordSplitter(), UnpackLimits.builder().maxEntries(2).build())))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(ARCHIVE)
                 .hasMessageContaining("more than 2 entries");

@@ -4,18 +4,21 @@ import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.manifest.Manifest;
-import dev.efspipe.processor.archive.ZipUnpacker;
 import dev.efspipe.processor.format.Format;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.json.JsonRecordSplitter;
+import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.output.StagingOutput;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import dev.efspipe.processor.archive.TestArchives;
+import dev.efspipe.processor.limits.LimitExceededException;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,6 +30,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
@@ -48,7 +53,7 @@ class ContentProcessorTest {
     @BeforeEach
     void setUp() {
         JsonRecordSplitter splitter = new JsonRecordSplitter();
-        processor = new ContentProcessor(splitter, new ZipUnpacker(splitter, 100));
+        processor = new ContentProcessor(splitter, UnpackLimits.builder().maxEntries(100).build());
     }
 
     private static byte[] utf8(String s) {
@@ -126,6 +131,19 @@ class ContentProcessorTest {
         assertThat(output.parts()).extracting(Manifest.Part::source).containsExactly("pairs.json");
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void splitsTheRecordsAtTheJobsPointerInAPlainOrCompressedDocument(boolean gzipped) throws IOException {
+        String doc = "{\"summary\":[1,2,3],\"data\":{\"items\":[{\"id\":1},{\"id\":2}]}}";
+        Path file = Files.write(inputs.resolve(gzipped ? "doc.json.gz" : "doc.json"), gzipped ? gzip(doc) : utf8(doc));
+
+        try (StagingOutput out = new StagingOutput(staging, new DurableFiles(Permissions.DEFAULT), 1 << 20)) {
+            processor.process(new FileInputSource(file), "/data/items", out);
+        }
+
+        assertThat(part(0)).isEqualTo("{\"id\":1}\n{\"id\":2}\n");
+    }
+
     @Test
     void keepsPlainTextAsOneFileUnderFiles() throws IOException {
         byte[] text = utf8("name,amount\nalice,3\n");
@@ -159,50 +177,128 @@ class ContentProcessorTest {
         assertThat(part(0)).isEqualTo("1\n2\n3\n");
     }
 
-    @Test
-    void refusesATarWithAClearMessage() throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(buf)) {
-            byte[] data = utf8("[1]");
-            TarArchiveEntry entry = new TarArchiveEntry("rows.json");
-            entry.setSize(data.length);
-            tar.putArchiveEntry(entry);
-            tar.write(data);
-            tar.closeArchiveEntry();
-        }
+    @ParameterizedTest
+    @ValueSource(strings = {"tar", "tar.gz", "tar.bz2", "tar.xz"})
+    void unpacksATarPlainOrCompressed(String suffix) throws IOException {
+        byte[] tar = TestArchives.tar().file("rows.json", "[{\"id\":1},{\"id\":2}]").file("docs/readme.txt", "read me").bytes();
+        byte[] upload = switch (suffix) {
+            case "tar.gz" -> TestArchives.gzip(tar);
+            case "tar.bz2" -> TestArchives.bzip2(tar);
+            case "tar.xz" -> TestArchives.xz(tar);
+            default -> tar;
+        };
 
-        assertThatThrownBy(() -> process("bundle.tar", buf.toByteArray()))
-                .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("bundle.tar")
-                .hasMessageContaining("TAR input is recognised but not read by this build");
-        assertThat(staging).isEmptyDirectory();
+        Format format = process("bundle." + suffix, upload);
+
+        assertThat(format).isEqualTo(switch (suffix) {
+            case "tar.gz" -> Format.GZIP;
+            case "tar.bz2" -> Format.BZIP2;
+            case "tar.xz" -> Format.XZ;
+            default -> Format.TAR;
+        });
+        assertThat(part(0)).isEqualTo("{\"id\":1}\n{\"id\":2}\n");
+        assertThat(output.parts()).extracting(Manifest.Part::source).containsExactly("rows.json");
+        assertThat(staging.resolve("files/docs/readme.txt")).hasContent("read me");
     }
 
     @Test
-    void refusesXzWithAClearMessage() {
+    void splitsXzCompressedJson() throws IOException {
+        Format format = process("rows.json.xz", TestArchives.xz(utf8("[1,2,3]")));
+
+        assertThat(format).isEqualTo(Format.XZ);
+        assertThat(part(0)).isEqualTo("1\n2\n3\n");
+        assertThat(output.parts()).extracting(Manifest.Part::source).containsExactly("rows.json");
+    }
+
+    @Test
+    void keepsAZipInsideATarAsAFile() throws IOException {
+        byte[] inner = TestArchives.zip(TestArchives.entries("secret/rows.json", "[1]"));
+        byte[] tar = TestArchives.tar().file("inner.zip", inner).bytes();
+
+        process("outer.tar", tar);
+
+        assertThat(staging.resolve("files/inner.zip")).hasBinaryContent(inner);
+        assertThat(staging.resolve("files/secret")).doesNotExist();
+        assertThat(staging.resolve("parts")).doesNotExist();
+    }
+
+    @Test
+    void keepsATarGzInsideAZipAsAFile() throws IOException {
+        byte[] inner = TestArchives.gzip(TestArchives.tar().file("rows.json", "[1]").bytes());
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("inner.tar.gz", inner);
+
+        process("outer.zip", TestArchives.zip(entries));
+
+        assertThat(staging.resolve("files/inner.tar.gz")).hasBinaryContent(inner);
+        assertThat(staging.resolve("parts")).doesNotExist();
+    }
+
+    @Test
+    void keepsAGzipInsideAGzipAsOneFileDecompressedOnce() throws IOException {
+        byte[] inner = gzip("[1]");
+        byte[] outer = TestArchives.gzip(inner);
+
+        Format format = process("double.gz", outer);
+
+        assertThat(format).isEqualTo(Format.GZIP);
+        assertThat(staging.resolve("files/double")).hasBinaryContent(inner);
+        assertThat(staging.resolve("parts")).doesNotExist();
+    }
+
+    @Test
+    void refusesATruncatedTarGzAsBadInput() throws IOException {
+        Random random = new Random(7);
+        byte[] noise = new byte[64 * 1024];
+        random.nextBytes(noise);
+        byte[] whole = TestArchives.gzip(TestArchives.tar().file("noise.bin", noise).file("after.txt", "after").bytes());
+        byte[] cut = Arrays.copyOf(whole, whole.length / 2);
+
+        assertThatThrownBy(() -> process("bundle.tar.gz", cut))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("bundle.tar.gz")
+                .hasMessageContaining("corrupt or truncated");
+    }
+
+    @Test
+    void checksTheGzipTrailerAfterTheEndOfATar() throws IOException {
+        byte[] tar = TestArchives.tar().file("a.txt", "a").bytes();
+        // Padding after the end-of-archive marker, as tar's larger blocking factors write: a reader that stops
+        // at the marker never reaches the gzip trailer.
+        byte[] tarGz = TestArchives.gzip(Arrays.copyOf(tar, tar.length + 128 * 1024));
+        tarGz[tarGz.length - 8] ^= 0x01; // the trailer's CRC-32
+
+        assertThatThrownBy(() -> process("bundle.tar.gz", tarGz))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("bundle.tar.gz")
+                .hasMessageContaining("CRC");
+    }
+
+    @Test
+    void refusesAnXzStreamThatAsksForMoreDecoderMemoryThanTheLimit() throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (XZCompressorOutputStream xz = new XZCompressorOutputStream(buf, 6)) { // an 8 MiB dictionary
+            xz.write(utf8("[1]"));
+        }
+        ContentProcessor small = new ContentProcessor(new JsonRecordSplitter(), UnpackLimits.builder().maxXzMemoryKib(1024).build());
+        Path file = Files.write(inputs.resolve("rows.json.xz"), buf.toByteArray());
+
+        try (StagingOutput out = new StagingOutput(staging, new DurableFiles(Permissions.DEFAULT), 1 << 20)) {
+            assertThatThrownBy(() -> small.process(new FileInputSource(file), out))
+                    .isInstanceOf(LimitExceededException.class)
+                    .hasMessageContaining("rows.json.xz")
+                    .hasMessageContaining("KiB of memory to decode")
+                    .hasMessageContaining("max xz decoder memory (KiB) = 1024, from the caller");
+        }
+    }
+
+    @Test
+    void refusesACorruptXzStreamAsBadInput() {
         byte[] xzHead = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 0, 4, 1, 2, 3};
 
         assertThatThrownBy(() -> process("rows.json.xz", xzHead))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("rows.json.xz")
-                .hasMessageContaining("XZ input is recognised but not read by this build");
-    }
-
-    @Test
-    void refusesACompressedArchiveInsideGzip() throws IOException {
-        ByteArrayOutputStream inner = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(inner)) {
-            gz.write(utf8("[1]"));
-        }
-        ByteArrayOutputStream outer = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(outer)) {
-            gz.write(inner.toByteArray());
-        }
-
-        assertThatThrownBy(() -> process("double.gz", outer.toByteArray()))
-                .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("double.gz")
-                .hasMessageContaining("compressed GZIP inside a compressed stream");
+                .hasMessageContaining("rows.json.xz");
     }
 
     @Test
@@ -248,6 +344,25 @@ class ContentProcessorTest {
         }
         Path file = Files.write(inputs.resolve("rows.json.gz"), gzip(json.append("]").toString()));
         InputSource failing = new FailingAfter(file, 4096);
+
+        try (StagingOutput out = new StagingOutput(staging, new DurableFiles(Permissions.DEFAULT), 1 << 20)) {
+            assertThatThrownBy(() -> processor.process(failing, out))
+                    .isInstanceOf(IOException.class)
+                    .isNotInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("connection reset");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"zip", "tar.gz"})
+    void keepsAFailingReadOfTheSourceInsideAnArchiveTransient(String suffix) throws IOException {
+        byte[] noise = new byte[256 * 1024];
+        new Random(3).nextBytes(noise);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("noise.bin", noise);
+        byte[] archive = suffix.equals("zip") ? TestArchives.zip(entries) : TestArchives.gzip(TestArchives.tar().file("noise.bin", noise).bytes());
+        Path file = Files.write(inputs.resolve("bundle." + suffix), archive);
+        InputSource failing = new FailingAfter(file, archive.length / 2);
 
         try (StagingOutput out = new StagingOutput(staging, new DurableFiles(Permissions.DEFAULT), 1 << 20)) {
             assertThatThrownBy(() -> processor.process(failing, out))

@@ -1,0 +1,27 @@
+package dev.efspipe.processor.input;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+
+/** A source whose channels report their reads to a {@link Progress}; see {@link InputSource#withProgress}. */
+record TrackedInputSource(InputSource source, Progress progress) implements InputSource {
+    @Override
+    public String describe() {
+        return source.describe();
+    }
+
+    @Override
+    public String fileName() {
+        return source.fileName();
+    }
+
+    @Override
+    public long size() throws IOException {
+        return source.size();
+    }
+
+    @Override
+    public SeekableByteChannel openChannel() throws IOException {
+        return new SourceChannel(source.openChannel(), source.size(), progress);
+    }
+}
