@@ -80,7 +80,8 @@ public final class ContentProcessor {
     public Format process(InputSource source, String recordPointer, StagingOutput out) throws IOException {
         String where = source.describe();
         long size = source.size();
-        try (SourceChannel channel = new SourceChannel(source.openChannel(), size, new ProgressLog(where))) {
+        ProgressLog log = new ProgressLog(where, out::records, ProgressLog.DEFAULT_INTERVAL_NANOS);
+        try (SourceChannel channel = new SourceChannel(source.openChannel(), size, log)) {
             ByteBuffer head = ByteBuffer.allocate(Format.PEEK);
             try {
                 while (head.hasRemaining() && channel.read(head) > 0) {

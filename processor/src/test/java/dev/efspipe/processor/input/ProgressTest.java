@@ -102,4 +102,12 @@ class ProgressTest {
     void neverShowsMoreThanTheWhole() {
         assertThat(new ProgressLog("a.zip").line(1100, 1000, 1_000_000_000L)).startsWith("Reading a.zip: 0.0 MiB of 0.0 MiB (100%)");
     }
+
+    @Test
+    void logLineCountsRecordsAndTheirRate() {
+        String line = new ProgressLog("big.json", () -> 2_000_000, ProgressLog.DEFAULT_INTERVAL_NANOS)
+                .line(512L << 20, 1L << 30, 4_000_000_000L);
+
+        assertThat(line).isEqualTo("Reading big.json: 512.0 MiB of 1.0 GiB (50%), 128.0 MiB/s, 2,000,000 records (500,000/s)");
+    }
 }
