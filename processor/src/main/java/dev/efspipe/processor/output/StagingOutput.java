@@ -109,7 +109,9 @@ public final class StagingOutput implements AutoCloseable {
             Path dir = files.createDirectories(staging.resolve("parts"));
             partFile = files.createFile(dir.resolve(partName(parts.size())));
             part = new CountingDigestOutputStream(new BufferedOutputStream(partFile, 1 << 16));
-            uncompressed = new Counting(gzip ? new GZIPOutputStream(part, 1 << 16) : part);
+            // Compressing, hashing and writing happen on a second thread; this one parses and copies.
+            uncompressed = new Counting(new AsyncPartWriter(gzip ? new GZIPOutputStream(part, 1 << 16) : part,
+                    partName(parts.size())));
             recordTarget = uncompressed;
             partSource = source;
             partRecords = 0;
