@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
  * JSON throughput, as ratios against baselines run in the same invocation on the same file:
  * a bare Jackson token scan (the parser alone, writing nothing), a Jackson copy of each record with
  * {@code copyCurrentStructure} into NDJSON (the re-serialising splitter), and ours (records copied as
- * their bytes, field summary, part files with SHA-256). Each is run several times; medians are shown.
+ * their bytes, field summary, part files with SHA-256). Then the same document zipped: our single pass
+ * (inflate and split, no uncompressed copy on disk) against {@code unzip -p} piped into our splitter.
+ * Each is run several times; medians are shown, and the JVM's peak RSS.
  */
 @Command(name = "json", mixinStandardHelpOptions = true,
         description = "Measure the JSON splitter against a bare Jackson token scan on a generated document.")
@@ -42,6 +44,10 @@ public final class JsonBenchCommand implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Working directory (default: a temporary one, removed afterwards).")
     Path dir;
+
+    @Option(names = "--zip", defaultValue = "true", negatable = true,
+            description = "Also time the single-pass zip -> records path against `unzip -p` piped into the splitter (default on).")
+    boolean zip;
 
     private final JsonFactory factory = new JsonFactory();
 
@@ -65,10 +71,34 @@ public final class JsonBenchCommand implements Callable<Integer> {
                 Files.deleteIfExists(work.resolve("copy.ndjson"));
             }
             double base = median(scan);
-            System.out.printf("%-34s %10s %10s %8s%n", "", "median ms", "MB/s", "ratio");
+            System.out.printf("%-40s %10s %10s %8s%n", "", "median ms", "MB/s", "ratio");
             row("Jackson token scan (baseline)", median(scan), bytes, base);
             row("Jackson copyCurrentStructure", median(copy), bytes, base);
             row("efspipe splitter (raw copy)", median(ours), bytes, base);
+            if (zip) {
+                Path zipped = zipOf(input, work.resolve("bench.zip"));
+                List<Long> single = new ArrayList<>();
+                List<Long> piped = new ArrayList<>();
+                boolean unzip = onPath("unzip");
+                for (int i = 0; i < runs; i++) {
+                    Path staging = work.resolve("zip-staging-" + i);
+                    single.add(time(() -> zipPath(zipped, staging)));
+                    DurableFiles.deleteTree(staging);
+                    if (unzip) {
+                        Path staging2 = work.resolve("pipe-staging-" + i);
+                        piped.add(time(() -> unzipPiped(zipped, staging2)));
+                        DurableFiles.deleteTree(staging2);
+                    }
+                }
+                System.out.printf("Zipped (level 6): %.1f MB; same document, same ratios to the token scan:%n", Files.size(zipped) / 1e6);
+                row("efspipe zip -> records, one pass", median(single), bytes, base);
+                if (unzip) {
+                    row("unzip -p | efspipe splitter", median(piped), bytes, base);
+                } else {
+                    System.out.println("  (unzip not installed: apt-get install unzip to compare)");
+                }
+            }
+            System.out.printf("Peak RSS of this JVM: %s (all runs, generation included)%n", peakRss());
             return 0;
         } finally {
             if (dir == null) {
@@ -130,6 +160,58 @@ public final class JsonBenchCommand implements Callable<Integer> {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(input), 1 << 16);
              StagingOutput out = new StagingOutput(staging, files, 128L << 20)) {
             new JsonRecordSplitter().split(in, "bench.json", out);
+        }
+    }
+
+    private static void zipPath(Path zip, Path staging) throws Exception {
+        DurableFiles files = new DurableFiles(Permissions.DEFAULT);
+        files.createDirectories(staging);
+        try (StagingOutput out = new StagingOutput(staging, files, 128L << 20)) {
+            new dev.efspipe.processor.run.ContentProcessor(new JsonRecordSplitter(),
+                    dev.efspipe.processor.limits.UnpackLimits.defaults())
+                    .process(new dev.efspipe.processor.input.FileInputSource(zip), null, out);
+        }
+    }
+
+    private static void unzipPiped(Path zip, Path staging) throws Exception {
+        DurableFiles files = new DurableFiles(Permissions.DEFAULT);
+        files.createDirectories(staging);
+        Process unzip = new ProcessBuilder("unzip", "-p", zip.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (InputStream in = new BufferedInputStream(unzip.getInputStream(), 1 << 16);
+             StagingOutput out = new StagingOutput(staging, files, 128L << 20)) {
+            new JsonRecordSplitter().split(in, "bench.json", out);
+        }
+        if (unzip.waitFor() != 0) {
+            throw new IllegalStateException("unzip -p failed with " + unzip.exitValue());
+        }
+    }
+
+    private static Path zipOf(Path input, Path target) throws Exception {
+        try (var out = new java.util.zip.ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16))) {
+            out.setLevel(6);
+            out.putNextEntry(new java.util.zip.ZipEntry("bench.json"));
+            Files.copy(input, out);
+            out.closeEntry();
+        }
+        return target;
+    }
+
+    private static boolean onPath(String command) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** VmHWM from /proc/self/status: the most resident memory this JVM had. */
+    private static String peakRss() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                    .map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
+        } catch (java.io.IOException e) {
+            return "unknown (" + e.getMessage() + ")";
         }
     }
 
