@@ -29,13 +29,17 @@ public final class FieldSummary {
     /** One path: its statistics and its children by name ("[]" for array elements). */
     private static final class Node {
         final String path;
+        final String name;
         final Map<String, Node> children = new java.util.HashMap<>(8);
+        /** The child met at each position of this object last time: records repeat their field order. */
+        Node[] byPosition = new Node[8];
         final EnumSet<Type> types = EnumSet.noneOf(Type.class);
         long count;
         long nulls;
 
-        Node(String path) {
+        Node(String path, String name) {
             this.path = path;
+            this.name = name;
         }
     }
 
@@ -43,7 +47,7 @@ public final class FieldSummary {
 
     /** Paths in first-seen order; the trie below makes each lookup one hash probe on an interned name. */
     private final Map<String, Node> fields = new LinkedHashMap<>();
-    private final Node root = new Node("");
+    private final Node root = new Node("", "");
     private long unnamed;
 
     public FieldSummary() {}
@@ -52,7 +56,7 @@ public final class FieldSummary {
     public FieldSummary(Manifest.Fields snapshot) {
         if (snapshot != null) {
             for (Manifest.Field f : snapshot.paths()) {
-                Node n = new Node(f.path());
+                Node n = new Node(f.path(), lastName(f.path()));
                 f.types().forEach(t -> n.types.add(Type.valueOf(t.toUpperCase(java.util.Locale.ROOT))));
                 n.count = f.count();
                 n.nulls = f.nulls();
@@ -88,6 +92,7 @@ public final class FieldSummary {
         // One frame per open container: its node (null beyond the depth or path bound) and whether it is an array.
         Node[] node = new Node[16];
         boolean[] array = new boolean[16];
+        int[] position = new int[16];
         int top = 0;
         node[0] = root;
         array[0] = t == JsonToken.START_ARRAY;
@@ -105,7 +110,7 @@ public final class FieldSummary {
                 name = p.currentName();
                 t = p.nextToken();
             }
-            Node child = top < MAX_DEPTH ? child(node[top], name) : null;
+            Node child = top < MAX_DEPTH ? child(node[top], name, position[top]++) : null;
             if (child == null) {
                 unnamed++;
             } else {
@@ -115,16 +120,26 @@ public final class FieldSummary {
                 if (++top == node.length) {
                     node = java.util.Arrays.copyOf(node, top * 2);
                     array = java.util.Arrays.copyOf(array, top * 2);
+                    position = java.util.Arrays.copyOf(position, top * 2);
                 }
                 node[top] = child;
                 array[top] = t == JsonToken.START_ARRAY;
+                position[top] = 0;
             }
         }
     }
 
-    private Node child(Node parent, String name) {
+    private Node child(Node parent, String name, int at) {
         if (parent == null) {
             return null;
+        }
+        Node[] seen = parent.byPosition;
+        if (at < seen.length) {
+            Node guess = seen[at];
+            // Jackson canonicalises field names, so the same name is usually the same String instance.
+            if (guess != null && (guess.name == name || guess.name.equals(name))) {
+                return guess;
+            }
         }
         Node n = parent.children.get(name);
         if (n == null) {
@@ -132,11 +147,25 @@ public final class FieldSummary {
                 return null;
             }
             String path = name.equals(ELEMENT) ? parent.path + ELEMENT : parent.path.isEmpty() ? name : parent.path + "." + name;
-            n = new Node(path);
+            n = new Node(path, name);
             parent.children.put(name, n);
             fields.put(path, n);
         }
+        if (at < 64) {
+            if (at >= seen.length) {
+                parent.byPosition = seen = java.util.Arrays.copyOf(seen, Math.max(at + 1, seen.length * 2));
+            }
+            seen[at] = n;
+        }
         return n;
+    }
+
+    private static String lastName(String path) {
+        if (path.endsWith(ELEMENT)) {
+            return ELEMENT;
+        }
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
     }
 
     /** Puts a restored node under its parent: the parent's path is everything before the last "." or "[]". */

@@ -145,7 +145,8 @@ public final class JsonRecordSplitter {
         /** Copies the record whose first token is current; {@code key} makes it a {"key","value"} member. */
         void record(String key) throws IOException {
             JsonParser p = parser;
-            long start = p.currentTokenLocation().getByteOffset();
+            JsonLocation first = p.currentTokenLocation();
+            long start = first.getByteOffset();
             recordStart = start;
             if (out.skipping()) {
                 p.skipChildren();
@@ -163,15 +164,17 @@ public final class JsonRecordSplitter {
             } else {
                 p.finishToken(); // a lazily read string must be read to its end to know where it ends
             }
-            long end = p.currentLocation().getByteOffset();
+            JsonLocation last = p.currentLocation();
+            long end = last.getByteOffset();
+            boolean oneLine = last.getLineNr() == first.getLineNr(); // Jackson counts CR, LF and CRLF as breaks
             if (key != null) {
                 target.write(KEY_PREFIX);
                 target.write(encoder.quoteAsUTF8(key));
                 target.write(VALUE_PREFIX);
-                capture.copy(start, end, target);
+                capture.copy(start, end, oneLine, target);
                 target.write('}');
             } else {
-                capture.copy(start, end, target);
+                capture.copy(start, end, oneLine, target);
             }
             capture.release(end);
             out.endRecord();

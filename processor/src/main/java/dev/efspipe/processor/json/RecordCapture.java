@@ -45,10 +45,18 @@ final class RecordCapture extends FilterInputStream {
         mark = offset;
     }
 
-    /** Writes bytes [{@code from}, {@code to}) to {@code out}, leaving out CR and LF (whitespace outside strings, never inside). */
-    void copy(long from, long to, OutputStream out) throws IOException {
+    /**
+     * Writes bytes [{@code from}, {@code to}) to {@code out}, leaving out CR and LF (whitespace outside strings,
+     * never inside). {@code oneLine}: the parser saw no line break inside the record, so there is nothing to
+     * leave out and the bytes are written in one go.
+     */
+    void copy(long from, long to, boolean oneLine, OutputStream out) throws IOException {
         int start = (int) (from - bufStart);
         int end = (int) (to - bufStart);
+        if (oneLine) {
+            out.write(buf, start, end - start);
+            return;
+        }
         int run = start;
         for (int i = start; i < end; i++) {
             byte b = buf[i];

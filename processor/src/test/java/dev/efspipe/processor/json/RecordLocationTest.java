@@ -167,4 +167,11 @@ class RecordLocationTest {
         }
         assertThat(new ObjectMapper().readTree("{\"a\":1}")).isNotNull();
     }
+
+    @Test
+    void lineBreaksInsideARecordAreLeftOutWhateverTheirKind() throws IOException {
+        split("[{\"a\":1,\r\"b\":2},{\"c\":\r\n3,\n\"d\":4},{\"e\":\"x\\ny\"}]", null);
+
+        assertThat(lines()).containsExactly("{\"a\":1,\"b\":2}", "{\"c\":3,\"d\":4}", "{\"e\":\"x\\ny\"}");
+    }
 }
