@@ -45,9 +45,8 @@ public final class JsonBenchCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Working directory (default: a temporary one, removed afterwards).")
     Path dir;
 
-    @Option(names = "--zip", defaultValue = "true", negatable = true,
-            description = "Also time the single-pass zip -> records path against `unzip -p` piped into the splitter (default on).")
-    boolean zip;
+    @Option(names = "--no-zip", description = "Skip the zip part: the single-pass zip -> records path against `unzip -p` piped into the splitter.")
+    boolean noZip;
 
     private final JsonFactory factory = new JsonFactory();
 
@@ -75,7 +74,7 @@ public final class JsonBenchCommand implements Callable<Integer> {
             row("Jackson token scan (baseline)", median(scan), bytes, base);
             row("Jackson copyCurrentStructure", median(copy), bytes, base);
             row("efspipe splitter (raw copy)", median(ours), bytes, base);
-            if (zip) {
+            if (!noZip) {
                 Path zipped = zipOf(input, work.resolve("bench.zip"));
                 List<Long> single = new ArrayList<>();
                 List<Long> piped = new ArrayList<>();
