@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An S3 object read with ranged GETs, so a 1.5 GB archive is never copied whole to EFS or {@code /tmp}
@@ -27,9 +29,12 @@ import java.nio.channels.SeekableByteChannel;
  */
 public final class S3InputSource implements InputSource {
     static final int BLOCK = 8 * 1024 * 1024;
+    static final int SEEK_BLOCK = 128 * 1024;
 
     private final S3Client s3;
     private final UploadSource source;
+    private final AtomicLong fetched = new AtomicLong();
+    private final AtomicInteger requests = new AtomicInteger();
 
     public S3InputSource(S3Client s3, UploadSource source) {
         if (!source.scheme().equals("s3")) {
@@ -53,6 +58,19 @@ public final class S3InputSource implements InputSource {
     @Override
     public long size() {
         return source.size();
+    }
+
+    /**
+     * Bytes received from S3 so far, over every channel this source opened; for tests and benchmarks: how
+     * much of the object the reads cost.
+     */
+    public long bytesFetched() {
+        return fetched.get();
+    }
+
+    /** Ranged GETs sent so far, over every channel this source opened (failed ones included); for tests and benchmarks. */
+    public int getRequests() {
+        return requests.get();
     }
 
     @Override
@@ -110,13 +128,18 @@ public final class S3InputSource implements InputSource {
         }
 
         private void fill(long from) throws IOException {
-            long to = Math.min(size(), from + BLOCK) - 1;
+            // Only a read that continues where the last block ended gets a whole block; any other is a seek
+            // (the format peek, a zip's end records, a local header) and needs a few bytes, not 8 MiB.
+            boolean forward = blockStart >= 0 && from == blockStart + blockLength;
+            long to = Math.min(size(), from + (forward ? BLOCK : SEEK_BLOCK)) - 1;
             int length = (int) (to - from + 1);
             if (block.length < length) {
                 block = new byte[length];
             }
+            requests.incrementAndGet();
             try (InputStream in = get(from, to)) {
                 int got = in.readNBytes(block, 0, length);
+                fetched.addAndGet(got);
                 if (got != length) {
                     throw new IOException("S3 returned " + got + " bytes for " + describe() + " range "
                             + from + "-" + to + " (expected " + length + "): the object is shorter than announced");
