@@ -24,9 +24,9 @@ import java.util.Optional;
  * <ol>
  *   <li>The processor has written everything into {@code staging/<jobId>/}, the manifest last.</li>
  *   <li>Every file and directory in staging is fsynced.</li>
- *   <li>One atomic rename moves staging to {@code published/<dataset>/<version>/}.</li>
- *   <li>Under the catalog's exclusive lock, {@code CURRENT} is replaced atomically (temporary file,
- *       fsync, rename) if this version is newer than the one it names, and the publish event is appended
+ *   <li>Under the catalog's exclusive lock: one atomic rename moves staging to
+ *       {@code published/<dataset>/<version>/}; {@code CURRENT} is replaced atomically (temporary file,
+ *       fsync, rename) if this version is newer than the one it names; and the publish event is appended
  *       to the catalog unless it is already there.</li>
  * </ol>
  *
@@ -58,17 +58,22 @@ public final class AtomicPublisher {
         DatasetName dataset = manifest.dataset();
         Version version = manifest.version();
         Path target = layout.version(dataset, version);
-        if (!Files.exists(target.resolve(EfsLayout.MANIFEST))) {
+        boolean renamed = Files.exists(target.resolve(EfsLayout.MANIFEST));
+        if (!renamed) {
             if (!Files.exists(staging.resolve(EfsLayout.MANIFEST))) {
                 throw new IOException("Cannot publish " + staging + " as " + target
                         + ": it has no " + EfsLayout.MANIFEST + " (the manifest is written last, so the output is incomplete)");
             }
-            files.fsyncTree(staging);
-            files.createDirectories(layout.dataset(dataset));
-            files.moveAtomically(staging, target, false);
+            files.fsyncTree(staging); // the slow part, outside the lock
         }
-        PublishHooks.afterRename();
+        // The rename happens under the catalog lock too, so an unpublish of the dataset (which holds it) can
+        // never slip in between the rename and CURRENT.
         try (var lock = catalog.lockExclusive()) {
+            if (!renamed) {
+                files.createDirectories(layout.dataset(dataset));
+                files.moveAtomically(staging, target, false);
+            }
+            PublishHooks.afterRename();
             Optional<Version> current = currentVersion(dataset);
             if (current.isEmpty() || current.get().compareTo(version) < 0) {
                 files.writeAtomically(layout.current(dataset), (version.value() + "\n").getBytes(StandardCharsets.UTF_8));

@@ -116,7 +116,9 @@ public final class JsonRecordSplitter {
                     source, run.records, run.recordStart, limits.maxRecordBytes(),
                     limits.describe(JsonLimits.MAX_RECORD_BYTES, limits.maxRecordBytes())), e);
         } catch (StreamConstraintsException e) {
-            throw new InvalidInputException(source + ": " + constraint(e) + " at " + where(e.getLocation(), run.records), e);
+            // Jackson's constraint errors carry no location; the parser knows where it stopped.
+            JsonLocation at = e.getLocation() != null ? e.getLocation() : run.parser == null ? null : run.parser.currentLocation();
+            throw new InvalidInputException(source + ": " + constraint(e) + " at " + where(at, run.records), e);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(source + ": invalid JSON at " + where(e.getLocation(), run.records)
                     + ": " + e.getOriginalMessage(), e);
@@ -166,6 +168,9 @@ public final class JsonRecordSplitter {
             }
             JsonLocation last = p.currentLocation();
             long end = last.getByteOffset();
+            if (end - start > limits.maxRecordBytes()) {
+                throw new RecordCapture.TooLarge(); // the capture alone stops a record only past the limit plus its read-ahead
+            }
             boolean oneLine = last.getLineNr() == first.getLineNr(); // Jackson counts CR, LF and CRLF as breaks
             if (key != null) {
                 target.write(KEY_PREFIX);

@@ -1,0 +1,103 @@
+package dev.efspipe.local.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code template.yaml} and the README against the code the functions run: every {@code PIPELINE_*}
+ * variable the template sets is one the code reads (a renamed or removed setting would otherwise be
+ * silently ignored in AWS), and every one the code reads is documented in the README's configuration
+ * table. "Read by the code" means: a string literal naming it in the main sources of the modules that
+ * go into the Lambda zips, where the configuration classes declare their variable names.
+ */
+class TemplateMatchesTheCodeTest {
+
+    /** The modules whose code runs in Lambda; {@code local} only sets variables for them. */
+    private static final List<String> LAMBDA_MODULES = List.of("shared", "ingest", "processor");
+    /** A whole string literal that is a pipeline variable's name, e.g. {@code "PIPELINE_S3_ENDPOINT"}. */
+    private static final Pattern VARIABLE_LITERAL = Pattern.compile("\"(PIPELINE_[A-Z0-9_]+)\"");
+
+    private static Template template;
+    private static Map<String, Path> readByTheCode;
+
+    @BeforeAll
+    static void readTemplateAndCode() throws IOException {
+        template = Template.ofProject();
+        readByTheCode = new TreeMap<>();
+        for (String module : LAMBDA_MODULES) {
+            Path sources = Template.projectRoot().resolve(module).resolve("src/main/java");
+            assertThat(sources).as("main sources of %s", module).isDirectory();
+            try (Stream<Path> walk = Files.walk(sources)) {
+                for (Path java : walk.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                    variableLiterals(Files.readString(java)).forEach(name -> readByTheCode.putIfAbsent(name, java));
+                }
+            }
+        }
+        assertThat(readByTheCode).as("PIPELINE_* literals in %s", LAMBDA_MODULES).isNotEmpty();
+    }
+
+    @Test
+    void literalParserFindsWholeQuotedVariableNamesOnly() {
+        Set<String> names = variableLiterals("""
+                static final String S3 = "PIPELINE_S3_ENDPOINT";
+                String message = "set PIPELINE_NOT_A_LITERAL to fix it";
+                env.get("PIPELINE_EFS_ROOT"); env.get("pipeline_lower"); "PIPELINE_"
+                """);
+
+        assertThat(names).containsExactly("PIPELINE_EFS_ROOT", "PIPELINE_S3_ENDPOINT");
+    }
+
+    @Test
+    void everyPipelineVariableTheTemplateSetsIsReadByTheCode() {
+        Map<String, String> set = new TreeMap<>();
+        Template.variablesOf(template.globalFunctionProperties()).keySet().forEach(name -> set.put(name, "Globals"));
+        template.resourcesWhere(type -> type.equals("AWS::Serverless::Function") || type.equals("AWS::Lambda::Function"))
+                .forEach((id, function) -> Template.variablesOf(Template.properties(function)).keySet()
+                        .forEach(name -> set.merge(name, id, (a, b) -> a + ", " + b)));
+        assertThat(set).as("environment variables in %s", Template.FILE).isNotEmpty();
+
+        List<String> unread = set.entrySet().stream()
+                .filter(variable -> variable.getKey().startsWith("PIPELINE_"))
+                .filter(variable -> !readByTheCode.containsKey(variable.getKey()))
+                .map(variable -> variable.getKey() + " (" + variable.getValue() + ")")
+                .toList();
+        assertThat(unread).as("PIPELINE_* variables %s sets that no code in %s reads (it reads %s)",
+                Template.FILE, LAMBDA_MODULES, readByTheCode.keySet()).isEmpty();
+    }
+
+    @Test
+    void everyPipelineVariableTheCodeReadsIsInTheReadmesConfigurationTable() throws IOException {
+        Path readme = Template.projectRoot().resolve("README.md");
+        Set<String> documented = TemplateMatchesTheProjectTest.configurationVariables(Files.readString(readme));
+        assertThat(documented).as("variables in the configuration table of %s", readme).isNotEmpty();
+
+        List<String> undocumented = readByTheCode.entrySet().stream()
+                .filter(variable -> !documented.contains(variable.getKey()))
+                .map(variable -> variable.getKey() + " (" + Template.projectRoot().relativize(variable.getValue()) + ")")
+                .toList();
+        assertThat(undocumented).as("variables the code reads that the configuration table of %s does not list", readme)
+                .isEmpty();
+    }
+
+    private static Set<String> variableLiterals(String source) {
+        Set<String> names = new TreeSet<>();
+        Matcher literal = VARIABLE_LITERAL.matcher(source);
+        while (literal.find()) {
+            names.add(literal.group(1));
+        }
+        return names;
+    }
+}
