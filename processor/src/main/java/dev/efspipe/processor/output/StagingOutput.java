@@ -43,7 +43,6 @@ public final class StagingOutput implements AutoCloseable {
     private final long skipUntil;
 
     private CountingDigestOutputStream part;
-    private OutputStream partFile;
     private Counting uncompressed;
     private OutputStream recordTarget;
     private String partSource;
@@ -107,8 +106,8 @@ public final class StagingOutput implements AutoCloseable {
         }
         if (part == null) {
             Path dir = files.createDirectories(staging.resolve("parts"));
-            partFile = files.createFile(dir.resolve(partName(parts.size())));
-            part = new CountingDigestOutputStream(new BufferedOutputStream(partFile, 1 << 16));
+            OutputStream file = files.createFile(dir.resolve(partName(parts.size())));
+            part = new CountingDigestOutputStream(new BufferedOutputStream(file, 1 << 16));
             // Compressing, hashing and writing happen on a second thread; this one parses and copies.
             uncompressed = new Counting(new AsyncPartWriter(gzip ? new GZIPOutputStream(part, 1 << 16) : part,
                     partName(parts.size())));
@@ -210,7 +209,6 @@ public final class StagingOutput implements AutoCloseable {
         parts.add(new Manifest.Part("parts/" + partName(parts.size()), partSource, partRecords, part.count(), part.sha256Hex()));
         bytesWritten += part.count();
         part = null;
-        partFile = null;
         uncompressed = null;
         recordTarget = null;
     }
