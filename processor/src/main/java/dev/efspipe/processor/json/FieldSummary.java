@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code []} for array elements, e.g. {@code order.items[].sku}), the JSON types seen, how often it
  * occurs and how often it is null. Bounded so that it stays small whatever the input: at most
  * {@value #MAX_PATHS} paths and {@value #MAX_DEPTH} levels; what lies beyond is counted, not named.
- * Built while the parser walks each record's tokens (which it does anyway to find the record's end).
+ * Built while the parser walks each record's tokens (which it does anyway to find the record's end), and
+ * the place where duplicate keys inside a record are found: a field's node met twice in one object.
  */
 public final class FieldSummary {
     static final int MAX_PATHS = 1000;
@@ -36,6 +37,8 @@ public final class FieldSummary {
         final EnumSet<Type> types = EnumSet.noneOf(Type.class);
         long count;
         long nulls;
+        /** The number of the object this field was last met in: meeting it twice in one object is a duplicate key. */
+        long seenIn = -1;
 
         Node(String path, String name) {
             this.path = path;
@@ -49,6 +52,7 @@ public final class FieldSummary {
     private final Map<String, Node> fields = new LinkedHashMap<>();
     private final Node root = new Node("", "");
     private long unnamed;
+    private long objects;
 
     public FieldSummary() {}
 
@@ -89,16 +93,22 @@ public final class FieldSummary {
         if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
             return; // a scalar record has no fields
         }
-        // One frame per open container: its node (null beyond the depth or path bound) and whether it is an array.
+        // One frame per open container: its node (null beyond the depth or path bound), whether it is an
+        // array, the position of the next field, and the object's own number (for duplicate keys).
         Node[] node = new Node[16];
         boolean[] array = new boolean[16];
         int[] position = new int[16];
+        long[] object = new long[16];
+        @SuppressWarnings("unchecked")
+        java.util.Set<String>[] untracked = new java.util.Set[16];
         int top = 0;
         node[0] = root;
         array[0] = t == JsonToken.START_ARRAY;
+        object[0] = ++objects;
         while (true) {
             t = p.nextToken();
             if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                untracked[top] = null;
                 if (top == 0) {
                     return;
                 }
@@ -106,14 +116,30 @@ public final class FieldSummary {
                 continue;
             }
             String name = ELEMENT;
-            if (t == JsonToken.FIELD_NAME) {
+            boolean field = t == JsonToken.FIELD_NAME;
+            if (field) {
                 name = p.currentName();
                 t = p.nextToken();
             }
             Node child = top < MAX_DEPTH ? child(node[top], name, position[top]++) : null;
             if (child == null) {
                 unnamed++;
+                if (field) {
+                    if (untracked[top] == null) {
+                        untracked[top] = new java.util.HashSet<>();
+                    }
+                    if (!untracked[top].add(name)) {
+                        throw duplicate(p, name);
+                    }
+                }
             } else {
+                if (field) {
+                    // A field node met twice in one object is a duplicate key: no hashing, the node is at hand.
+                    if (child.seenIn == object[top]) {
+                        throw duplicate(p, name);
+                    }
+                    child.seenIn = object[top];
+                }
                 count(child, t);
             }
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
@@ -121,12 +147,19 @@ public final class FieldSummary {
                     node = java.util.Arrays.copyOf(node, top * 2);
                     array = java.util.Arrays.copyOf(array, top * 2);
                     position = java.util.Arrays.copyOf(position, top * 2);
+                    object = java.util.Arrays.copyOf(object, top * 2);
+                    untracked = java.util.Arrays.copyOf(untracked, top * 2);
                 }
                 node[top] = child;
                 array[top] = t == JsonToken.START_ARRAY;
                 position[top] = 0;
+                object[top] = ++objects;
             }
         }
+    }
+
+    private static com.fasterxml.jackson.core.JsonParseException duplicate(JsonParser p, String name) {
+        return new com.fasterxml.jackson.core.JsonParseException(p, "Duplicate field '" + name + "'");
     }
 
     private Node child(Node parent, String name, int at) {

@@ -34,8 +34,9 @@ import java.nio.charset.StandardCharsets;
  * {@link FieldSummary} and validates the record, UTF-8 included.
  *
  * <p>Policies: input must be UTF-8 (a UTF-8 byte order mark is skipped; UTF-16 and UTF-32 are refused
- * with a message saying so); a duplicate key inside an object is an error; anything after the root
- * value is an error. The parser never closes the stream it reads ({@code AUTO_CLOSE_SOURCE} off): that
+ * with a message saying so); a duplicate key inside a record is an error (the members of a top-level
+ * object are records of their own, so a repeated member name gives two records); anything after the
+ * root value is an error. The parser never closes the stream it reads ({@code AUTO_CLOSE_SOURCE} off): that
  * stream may be an archive entry with more entries behind it.
  */
 public final class JsonRecordSplitter {
@@ -53,7 +54,8 @@ public final class JsonRecordSplitter {
         this.factory = new JsonFactoryBuilder()
                 .streamReadConstraints(limits.constraints())
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Duplicate keys are found by the field walk (FieldSummary), which costs no hashing; Jackson's own
+                // detection would also keep every member name of a huge top-level object in memory.
                 .build();
     }
 

@@ -205,10 +205,32 @@ class JsonRecordSplitterTest {
     }
 
     @Test
-    void refusesDuplicateKeysInATopLevelObject() {
-        assertThatThrownBy(() -> split("{\"a\":1,\"a\":2}"))
+    void keepsARepeatedTopLevelMemberAsTwoRecordsBecauseRememberingEveryNameWouldNotBeConstantMemory() throws IOException {
+        assertThat(split("{\"a\":1,\"a\":2}")).isEqualTo(2);
+
+        assertThat(lines()).containsExactly("{\"key\":\"a\",\"value\":1}", "{\"key\":\"a\",\"value\":2}");
+    }
+
+    @Test
+    void refusesDuplicateKeysInsideAMemberRecord() {
+        assertThatThrownBy(() -> split("{\"alice\":{\"age\":1,\"age\":2}}"))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("Duplicate field 'a'");
+                .hasMessageContaining("record 0")
+                .hasMessageContaining("Duplicate field 'age'");
+    }
+
+    @Test
+    void refusesDuplicateKeysNestedDeeperThanTheFieldSummaryNames() {
+        String deep = "{\"a\":".repeat(12) + "{\"x\":1,\"x\":2}" + "}".repeat(12);
+
+        assertThatThrownBy(() -> split("[" + deep + "]"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("Duplicate field 'x'");
+    }
+
+    @Test
+    void theSameFieldInSiblingObjectsIsNoDuplicate() throws IOException {
+        assertThat(split("[{\"a\":{\"x\":1},\"b\":{\"x\":2}},{\"a\":{\"x\":3}}]")).isEqualTo(2);
     }
 
     @Test
