@@ -83,6 +83,12 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
                 LOG.warning("Message " + message.getMessageId() + " is not a job and is dropped: " + e.getMessage());
                 continue;
             }
+            if (!job.source().scheme().equals("s3") && !job.source().scheme().equals("efs")) {
+                // A local file of ./pipeline process has no meaning in a Lambda: retrying cannot help.
+                LOG.warning("Message " + message.getMessageId() + ": job " + job.id() + " reads " + job.source().describe()
+                        + ", which the processor Lambda cannot read; dropped");
+                continue;
+            }
             try {
                 JobOutcome outcome = processor.run(job, input(job), owner, budget(context));
                 LOG.info(() -> "Job " + job.id() + " " + outcome.status() + ": " + outcome.detail());

@@ -177,4 +177,20 @@ class ProcessorHandlerTest {
         assertThat(retry.getBatchItemFailures()).isEmpty();
         assertThat(new DatasetReader(efsRoot).current(DatasetName.of("missing"))).isPresent();
     }
+
+    @Test
+    void aJobForALocalFileIsDroppedNotRetried() throws IOException {
+        Job local = Job.of(new dev.efspipe.job.UploadSource("file", null, "/home/someone/data.json", null, "t", 10),
+                DatasetName.of("data"), Instant.now());
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("local-file-1");
+        message.setBody(Json.MAPPER.writeValueAsString(local));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(java.util.List.of(message));
+
+        SQSBatchResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(layout.jobRecord(local.id())).doesNotExist();
+    }
 }
