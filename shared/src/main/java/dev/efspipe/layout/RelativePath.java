@@ -8,16 +8,20 @@ import java.text.Normalizer;
  * {@code efs-upload} message) before it is resolved against a directory of ours.
  *
  * <p>Refused: empty names, names over {@value #MAX_BYTES} UTF-8 bytes, control characters (C0 and C1),
- * backslashes (a Windows separator some tools honour), absolute paths and drive letters, and any empty,
- * {@code .} or {@code ..} segment. What passes is NFC-normalised, without a trailing slash.
+ * backslashes (a Windows separator some tools honour), absolute paths and drive letters, any empty,
+ * {@code .} or {@code ..} segment, and segments over 255 bytes; checked on the name as given and on its
+ * NFC form. What passes is NFC-normalised, without a trailing slash.
  */
 public final class RelativePath {
     public static final int MAX_BYTES = 1024;
 
     private RelativePath() {}
 
+    /** NAME_MAX of Linux file systems, EFS included: a longer segment cannot be created at all. */
+    public static final int MAX_SEGMENT_BYTES = 255;
+
     /**
-     * @param what names the value in the message, e.g. {@code "Archive entry"} or {@code "efs-upload path"}
+     * @param what names the value in the message, e.g. {@code "efs-upload path"}
      * @throws IllegalArgumentException naming {@code what}, the (printable) value and the problem
      */
     public static String check(String what, String name) {
@@ -30,21 +34,41 @@ public final class RelativePath {
             throw new IllegalArgumentException(what + " is " + bytes + " bytes long, over the limit of " + MAX_BYTES
                     + ": '" + shown + "'");
         }
+        String normalised = Normalizer.normalize(name, Normalizer.Form.NFC);
+        for (String form : normalised.equals(name) ? new String[] {name} : new String[] {name, normalised}) {
+            problem(form).ifPresent(problem -> {
+                throw new IllegalArgumentException(what + " '" + shown + "' " + problem);
+            });
+        }
+        return normalised.endsWith("/") ? normalised.substring(0, normalised.length() - 1) : normalised;
+    }
+
+    /**
+     * What is wrong with a non-empty relative path, as a phrase that follows its name ("has a backslash in
+     * its name"), or empty if nothing is. The one definition of a safe relative path: archive entry names
+     * ({@code EntryNames}) and inbox paths use it.
+     */
+    public static java.util.Optional<String> problem(String name) {
         if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException(what + " '" + shown + "' has a control character");
+            return java.util.Optional.of("has a control character in its name");
         }
         if (name.indexOf('\\') >= 0) {
-            throw new IllegalArgumentException(what + " '" + shown + "' has a backslash");
+            return java.util.Optional.of("has a backslash in its name");
         }
         if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
-            throw new IllegalArgumentException(what + " '" + shown + "' is an absolute path");
+            return java.util.Optional.of("has an absolute path");
         }
         String stripped = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
         for (String segment : stripped.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException(what + " '" + shown + "' has an empty, '.' or '..' path segment");
+                return java.util.Optional.of("has an empty, '.' or '..' path segment");
+            }
+            int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_SEGMENT_BYTES) {
+                return java.util.Optional.of("has a path segment of " + bytes + " bytes; file systems (EFS too) allow "
+                        + MAX_SEGMENT_BYTES);
             }
         }
-        return Normalizer.normalize(stripped, Normalizer.Form.NFC);
+        return java.util.Optional.empty();
     }
 }

@@ -84,7 +84,9 @@ public final class AtomicPublisher {
                     manifest.parts().stream().mapToLong(Manifest.Part::bytes).sum()
                             + manifest.files().stream().mapToLong(Manifest.FileEntry::bytes).sum(),
                     manifest.source() == null ? null : manifest.source().describe(), clock.instant(), writer);
-            boolean recorded = catalog.readLocked().stream().anyMatch(entry::sameEvent);
+            // Only a version renamed by an earlier attempt can already be in the catalog (its entry is appended
+            // after the rename, under this lock): read the journal just in that case, not on every publish.
+            boolean recorded = renamed && catalog.readLocked().stream().anyMatch(entry::sameEvent);
             if (!recorded) {
                 catalog.appendLocked(entry);
             }

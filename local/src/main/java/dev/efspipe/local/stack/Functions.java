@@ -42,9 +42,11 @@ public final class Functions implements AutoCloseable {
                 .credentialsProvider(credentials).endpointOverride(sqsEndpoint).build();
         this.s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(info.region()))
                 .credentialsProvider(credentials).endpointOverride(s3Endpoint).forcePathStyle(true).build();
+        // Suspend margin: a sixth of the timeout (20 s of the default 120 s), so a short test timeout does not
+        // make every part a suspension.
         PipelineConfig config = new PipelineConfig(info.efsDir(), info.processQueueUrl(), s3Endpoint, sqsEndpoint,
                 info.region(), options.partMaxBytes(), Duration.ofSeconds(60), Duration.ofSeconds(30), Permissions.DEFAULT, false,
-                Duration.ofSeconds(20), options.suspendAfterBytes());
+                options.processorTimeout().dividedBy(6), options.suspendAfterBytes());
         this.ingest = LocalFunction.of("ingest", INGEST_TIMEOUT, 512,
                 new IngestHandler(new Ingestor(new SqsJobQueue(sqs, info.processQueueUrl()),
                         new SqsDeadLetters(sqs, info.ingestDeadLetterQueueUrl()), IngestRules.ACCEPT_ALL, Clock.systemUTC())));

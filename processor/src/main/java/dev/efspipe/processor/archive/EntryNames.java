@@ -2,11 +2,11 @@ package dev.efspipe.processor.archive;
 
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.RelativePath;
 import dev.efspipe.processor.limits.Limit;
 import dev.efspipe.processor.limits.LimitExceededException;
 import dev.efspipe.processor.limits.UnpackLimits;
 
-import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Locale;
 
@@ -23,8 +23,6 @@ import java.util.Locale;
  * refused by {@link EntryRegistry}.
  */
 public final class EntryNames {
-    /** NAME_MAX of Linux file systems, EFS included: a longer segment cannot be created at all. */
-    static final int MAX_SEGMENT_BYTES = 255;
 
     private EntryNames() {}
 
@@ -57,30 +55,14 @@ public final class EntryNames {
     }
 
     private static void check(String name, String subject, UnpackLimits limits) throws InvalidInputException {
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInputException(subject + " has a control character in its name");
+        var problem = RelativePath.problem(name);
+        if (problem.isPresent()) {
+            throw new InvalidInputException(subject + " " + problem.get());
         }
-        if (name.indexOf('\\') >= 0) {
-            throw new InvalidInputException(subject + " has a backslash in its name");
-        }
-        if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
-            throw new InvalidInputException(subject + " has an absolute path");
-        }
-        String stripped = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-        String[] segments = stripped.split("/", -1);
-        for (String segment : segments) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new InvalidInputException(subject + " has an empty, '.' or '..' path segment");
-            }
-            int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > MAX_SEGMENT_BYTES) {
-                throw new InvalidInputException(subject + " has a path segment of " + bytes + " bytes; file systems (EFS too) allow "
-                        + MAX_SEGMENT_BYTES);
-            }
-        }
+        int depth = (name.endsWith("/") ? name.substring(0, name.length() - 1) : name).split("/", -1).length;
         Limit maxDepth = limits.maxPathDepth();
-        if (segments.length > maxDepth.value()) {
-            throw new LimitExceededException(maxDepth, subject + " is " + segments.length + " segments deep (limit: "
+        if (depth > maxDepth.value()) {
+            throw new LimitExceededException(maxDepth, subject + " is " + depth + " segments deep (limit: "
                     + maxDepth.describe() + ")");
         }
     }
