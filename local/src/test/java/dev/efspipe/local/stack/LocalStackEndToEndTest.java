@@ -104,6 +104,8 @@ class LocalStackEndToEndTest {
         stack.s3().putObject(b -> b.bucket(stack.info().bucket()).key("perm/perm.zip"), zip);
         assertThat(new DatasetReader(stack.info().efsDir()).awaitNewVersion(DatasetName.of("perm"), Optional.empty(),
                 Duration.ofSeconds(60), Duration.ofMillis(50))).isPresent();
+        // Walk a still tree: a handler finishing a job replaces its record through a temporary file.
+        LocalStack.await(Duration.ofSeconds(60), stack::quiescent, "the stack to finish its work");
         try (var walk = Files.walk(stack.info().efsDir())) {
             for (Path p : walk.toList()) {
                 var perms = Files.getPosixFilePermissions(p);
