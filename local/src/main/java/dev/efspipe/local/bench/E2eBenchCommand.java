@@ -61,6 +61,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
     @Option(names = "--launcher", description = "The launcher to time (default: the ./pipeline next to this jar's project).")
     Path launcher;
 
+    @Option(names = "--prepare", description = "Only generate the inputs of the chosen cases (into --dir, to be reused) and exit.")
+    boolean prepare;
+
     @Option(names = "--zip-java-opts", defaultValue = "-Xmx256m", description = "PIPELINE_JAVA_OPTS for the zip cases (default ${DEFAULT-VALUE}).")
     String zipJavaOpts;
 
@@ -91,7 +94,13 @@ public final class E2eBenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage(), warmups, runs);
             Inputs in = new Inputs(work);
             for (String c : cases) {
-                run(define(c, in, pipeline, work));
+                Case defined = define(c, in, pipeline, work);
+                if (!prepare) {
+                    run(defined);
+                }
+            }
+            if (prepare) {
+                return 0;
             }
             System.out.println();
             System.out.println("| what | median (min–max) | MB/s | throughput ratio | goal |");

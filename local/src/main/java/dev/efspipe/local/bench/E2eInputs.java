@@ -76,7 +76,7 @@ final class E2eInputs {
                             .append("\",\"qty\":").append(qty).append(",\"price\":").append(price).append('}');
                 }
                 b.append("],\"total\":").append(Math.round(total * 100) / 100.0)
-                        .append(",\"currency\":\"EUR\",\"gift\":").append(random.nextBoolean())
+                        .append(",\"currency\":\"EUR\",\"status\":\"shipped\",\"channel\":\"web-shop\",\"gift\":").append(random.nextBoolean())
                         .append(",\"note\":").append(random.nextInt(4) == 0 ? "null" : "\"leave at the door, ring twice\"")
                         .append(",\"tags\":[\"").append(Long.toString(random.nextLong() & 0xffffffL, 36)).append("\",\"")
                         .append(Long.toString(random.nextLong() & 0xffffffL, 36)).append("\"]}");
