@@ -61,6 +61,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
     @Option(names = "--launcher", description = "The launcher to time (default: the ./pipeline next to this jar's project).")
     Path launcher;
 
+    @Option(names = "--before", description = "Another build's launcher, run as one more command ('before') next to ours, to measure a change as a ratio.")
+    Path before;
+
     @Option(names = "--prepare", description = "Only generate the inputs of the chosen cases (into --dir, to be reused) and exit.")
     boolean prepare;
 
@@ -96,7 +99,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
             for (String c : cases) {
                 Case defined = define(c, in, pipeline, work);
                 if (!prepare) {
-                    run(defined);
+                    run(withBefore(defined, pipeline));
                 }
             }
             if (prepare) {
@@ -218,6 +221,23 @@ public final class E2eBenchCommand implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("unknown case " + name);
         }
+    }
+
+    /** The case with the other build's launcher run next to ours, with the same arguments, when {@code --before} is given. */
+    private Case withBefore(Case c, Path pipeline) {
+        if (before == null) {
+            return c;
+        }
+        List<Cmd> cmds = new ArrayList<>(c.commands());
+        List<Goal> goals = new ArrayList<>(c.goals());
+        for (Cmd cmd : c.commands()) {
+            if (cmd.label().equals("ours")) {
+                List<String> argv = cmd.argv().stream().map(a -> a.equals(pipeline.toString()) ? before.toAbsolutePath().toString() : a).toList();
+                cmds.add(cmds.indexOf(cmd), new Cmd("before", argv, cmd.env()));
+                goals.add(new Goal("ours", "before", 0));
+            }
+        }
+        return new Case(c.name(), c.what(), c.bytes(), cmds, goals);
     }
 
     private void run(Case c) throws IOException, InterruptedException {
