@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import org.junit.jupiter.api.Test;
@@ -55,8 +55,8 @@ class IngestServiceTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(queue.sent).singleElement().satisfies(job -> {
             assertThat(job.source().key()).isEqualTo("data/orders 2026.json");
-            assertThat(job.id()).isEqualTo(JobId.of(UploadSource.s3("example-uploads", "data/orders 2026.json", null,
-                    "9b2cf535f27731c974343645a3985328-2", 2048)));
+            assertThat(job.id()).isEqualTo(UploadSource.s3("example-uploads", "data/orders 2026.json", null,
+                    "9b2cf535f27731c974343645a3985328-2", 2048).jobId());
         });
     }
 

@@ -1,6 +1,6 @@
 package dev.efspipe.layout;
 
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 
 import java.nio.file.Path;
 import java.util.Objects;
