@@ -189,6 +189,22 @@ class IngestServiceTest {
         assertThat(queue.sent.get(0).id()).isEqualTo(queue.sent.get(1).id());
     }
 
+    @Test
+    void anEventTimeThatDoesNotParseIsDeadLetteredWithTheReason() throws Exception {
+        String body = Json.MAPPER.writeValueAsString(load("events/s3-put.json")).replace("2026-11-26T06:00:00.000Z", "yesterday");
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("bad-time-1");
+        message.setBody(body);
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+
+        SQSBatchResponse response = ingestor.handle(event);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(queue.sent).isEmpty();
+        assertThat(deadLetters.reasons.get("bad-time-1")).contains("eventTime 'yesterday'").contains("ISO-8601");
+    }
+
     /** An event as delivered to the function directly: the raw JSON Lambda hands a stream handler. */
     private static JsonNode load(String resource) throws IOException {
         try (var in = IngestServiceTest.class.getClassLoader().getResourceAsStream(resource)) {
