@@ -260,8 +260,11 @@ public final class E2eBenchCommand implements Callable<Integer> {
                 times.get(cmd.label()).add(s);
             }
             line.append(String.format(Locale.ROOT, "  %s %.2f s", cmd.label(), s));
+            // Each time as soon as it is known: a long run that is stopped half-way still leaves its figures.
+            System.out.printf(Locale.ROOT, "    %s %s: %.2f s (load %s)%n", slot.counted() ? "run " + slot.round() : "warm-up",
+                    cmd.label(), s, loadAverage());
             if (slot.command() == c.commands().size() - 1) {
-                System.out.println(line + "   (load " + loadAverage() + ")");
+                System.out.println(line);
             }
         }
         System.out.printf(Locale.ROOT, "  %-18s %9s %9s %9s %9s%n", "", "median s", "min", "max", "MB/s");
