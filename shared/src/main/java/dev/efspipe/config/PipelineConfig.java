@@ -27,6 +27,7 @@ import java.util.Optional;
  *                         boundary, saves a checkpoint and continues in a new invocation
  * @param suspendAfterBytes a job also stops after writing this many bytes in one invocation (-1: never); for
  *                         tests and for spreading very large jobs over invocations
+ * @param progressInterval how often a running job's record gets fresh progress figures (at most)
  */
 public record PipelineConfig(
         Path efsRoot,
@@ -40,7 +41,8 @@ public record PipelineConfig(
         Permissions permissions,
         boolean gzipParts,
         Duration suspendMargin,
-        long suspendAfterBytes) {
+        long suspendAfterBytes,
+        Duration progressInterval) {
 
     public static final String EFS_ROOT = "PIPELINE_EFS_ROOT";
     public static final String PROCESS_QUEUE_URL = "PIPELINE_PROCESS_QUEUE_URL";
@@ -54,6 +56,8 @@ public record PipelineConfig(
     public static final String PART_COMPRESSION = "PIPELINE_PART_COMPRESSION";
     public static final String SUSPEND_MARGIN_SECONDS = "PIPELINE_SUSPEND_MARGIN_SECONDS";
     public static final String SUSPEND_AFTER_BYTES = "PIPELINE_SUSPEND_AFTER_BYTES";
+    public static final String PROGRESS_SECONDS = "PIPELINE_PROGRESS_SECONDS";
+    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(2);
 
     public static final long DEFAULT_PART_MAX_BYTES = 128L * 1024 * 1024;
 
@@ -70,12 +74,17 @@ public record PipelineConfig(
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("lease (" + lease + ") must be positive");
         }
+        Objects.requireNonNull(progressInterval, "progressInterval");
+        if (progressInterval.isNegative() || progressInterval.isZero()) {
+            throw new IllegalArgumentException("progress interval (" + progressInterval + ") must be positive");
+        }
     }
 
     /** A configuration with defaults for everything but the EFS root: what {@code ./pipeline process} uses. */
     public static PipelineConfig forEfsRoot(Path efsRoot) {
         return new PipelineConfig(efsRoot, null, null, null, "us-east-1", DEFAULT_PART_MAX_BYTES,
-                Duration.ofMinutes(2), Duration.ofSeconds(30), Permissions.DEFAULT, false, Duration.ofSeconds(120), -1);
+                Duration.ofMinutes(2), Duration.ofSeconds(30), Permissions.DEFAULT, false, Duration.ofSeconds(120), -1,
+                DEFAULT_PROGRESS_INTERVAL);
     }
 
     /** Reads the environment of a Lambda function (or of the local stack, which sets the same variables). */
@@ -94,32 +103,39 @@ public record PipelineConfig(
                         Permissions.parseMode(env.getOrDefault(FILE_MODE, "640"), FILE_MODE)),
                 compression(env.get(PART_COMPRESSION)),
                 Duration.ofSeconds(longValue(env, SUSPEND_MARGIN_SECONDS, 120)),
-                longValue(env, SUSPEND_AFTER_BYTES, -1));
+                longValue(env, SUSPEND_AFTER_BYTES, -1),
+                Duration.ofMillis(Math.round(1000 * decimalValue(env, PROGRESS_SECONDS,
+                        DEFAULT_PROGRESS_INTERVAL.toMillis() / 1000.0))));
     }
 
     public PipelineConfig withProcessQueueUrl(String url) {
         return new PipelineConfig(efsRoot, url, s3Endpoint, sqsEndpoint, region, partMaxBytes, lease, lockTimeout,
-                permissions, gzipParts, suspendMargin, suspendAfterBytes);
+                permissions, gzipParts, suspendMargin, suspendAfterBytes, progressInterval);
     }
 
     public PipelineConfig withPartMaxBytes(long bytes) {
         return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, bytes, lease, lockTimeout,
-                permissions, gzipParts, suspendMargin, suspendAfterBytes);
+                permissions, gzipParts, suspendMargin, suspendAfterBytes, progressInterval);
     }
 
     public PipelineConfig withLease(Duration newLease) {
         return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, partMaxBytes, newLease, lockTimeout,
-                permissions, gzipParts, suspendMargin, suspendAfterBytes);
+                permissions, gzipParts, suspendMargin, suspendAfterBytes, progressInterval);
     }
 
     public PipelineConfig withGzipParts(boolean gzip) {
         return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, partMaxBytes, lease, lockTimeout,
-                permissions, gzip, suspendMargin, suspendAfterBytes);
+                permissions, gzip, suspendMargin, suspendAfterBytes, progressInterval);
     }
 
     public PipelineConfig withSuspendAfterBytes(long bytes) {
         return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, partMaxBytes, lease, lockTimeout,
-                permissions, gzipParts, suspendMargin, bytes);
+                permissions, gzipParts, suspendMargin, bytes, progressInterval);
+    }
+
+    public PipelineConfig withProgressInterval(Duration interval) {
+        return new PipelineConfig(efsRoot, processQueueUrl, s3Endpoint, sqsEndpoint, region, partMaxBytes, lease, lockTimeout,
+                permissions, gzipParts, suspendMargin, suspendAfterBytes, interval);
     }
 
     private static boolean compression(String value) {
@@ -141,6 +157,22 @@ public record PipelineConfig(
             return Long.parseLong(raw.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Environment variable " + name + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    private static double decimalValue(Map<String, String> env, String name, double fallback) {
+        String raw = blankToNull(env.get(name));
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            double value = Double.parseDouble(raw.trim());
+            if (!(value > 0) || Double.isInfinite(value)) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Environment variable " + name + " must be a positive number of seconds, got '" + raw + "'");
         }
     }
 

@@ -12,7 +12,9 @@ import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Claims jobs on EFS, which is where de-duplication becomes exact: SQS delivers at least once, S3 may
@@ -109,6 +111,23 @@ public final class JobClaims {
         return change(id, owner, JobRecord.State.PUBLISHED, Duration.ZERO, null);
     }
 
+    /** Marks a job published with its final progress figures; later claims of it are duplicates. */
+    public JobRecord markPublished(JobId id, String owner, JobProgress last) throws IOException {
+        return change(id, owner, current -> current.withProgress(last)
+                .with(JobRecord.State.PUBLISHED, owner, clock.instant(), current.attempts(), clock.instant(), null));
+    }
+
+    /**
+     * Replaces the progress figures of a claim this owner still holds, leaving its lease as it is. Like every
+     * change, it is made under the shard lock and refused (with {@link ClaimLostException}) once the claim is
+     * no longer this owner's, so a processor that lost its claim never overwrites its successor's record.
+     */
+    public JobRecord updateProgress(JobId id, String owner, JobProgress progress) throws IOException {
+        Objects.requireNonNull(progress, "progress");
+        return change(id, owner, current -> current.withProgress(progress)
+                .with(JobRecord.State.CLAIMED, owner, current.leaseUntil(), current.attempts(), clock.instant(), null));
+    }
+
     /**
      * Marks a job suspended at a checkpoint: its claim ends now, and the next claim (the continuation
      * message's) resumes it.
@@ -143,6 +162,14 @@ public final class JobClaims {
     }
 
     private JobRecord change(JobId id, String owner, JobRecord.State state, Duration lease, String reason) throws IOException {
+        return change(id, owner, current -> {
+            Instant now = clock.instant();
+            return current.with(state, owner, now.plus(lease), current.attempts(), now, reason);
+        });
+    }
+
+    /** Applies {@code next} to the record under the shard lock, if the claim is still {@code owner}'s. */
+    private JobRecord change(JobId id, String owner, UnaryOperator<JobRecord> next) throws IOException {
         try (var lock = FileLocks.exclusive(layout.jobShardLock(id), lockTimeout)) {
             JobRecord current = read(id).orElseThrow(() -> new IOException("Job " + id + " has no record to update"));
             Instant now = clock.instant();
@@ -152,9 +179,9 @@ public final class JobClaims {
                 throw new ClaimLostException(id, owner, current.owner() + " (" + current.state()
                         + (current.state() == JobRecord.State.CLAIMED ? ", lease until " + current.leaseUntil() : "") + ")");
             }
-            JobRecord next = current.with(state, owner, now.plus(lease), current.attempts(), now, reason);
-            write(next);
-            return next;
+            JobRecord changed = next.apply(current);
+            write(changed);
+            return changed;
         }
     }
 

@@ -208,4 +208,54 @@ class JobClaimsTest {
     void shouldReadNothing_forAJobNeverClaimed() throws Exception {
         assertThat(claims.read(JOB.id())).isEmpty();
     }
+
+    @Test
+    void shouldRecordProgress_andKeepTheLease_whileTheOwnerHoldsTheClaim() throws Exception {
+        JobRecord claimed = claims.claim(JOB, "proc-a", LEASE).record();
+        clock.advance(Duration.ofSeconds(2));
+        JobProgress progress = JobProgress.of(40, 100, 7, Duration.ofSeconds(2), clock.instant());
+
+        JobRecord updated = claims.updateProgress(JOB.id(), "proc-a", progress);
+
+        assertThat(updated.progress()).isEqualTo(progress);
+        assertThat(updated.leaseUntil()).isEqualTo(claimed.leaseUntil());
+        assertThat(updated.updatedAt()).isEqualTo(clock.instant());
+        assertThat(claims.read(JOB.id()).orElseThrow()).isEqualTo(updated);
+    }
+
+    @Test
+    void shouldRefuseProgressFromAnOwnerThatLostTheClaim_leavingTheSuccessorsRecord() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        clock.advance(LEASE.plusSeconds(1));
+        JobRecord successor = claims.claim(JOB, "proc-b", LEASE).record();
+        JobProgress late = JobProgress.of(90, 100, 70, Duration.ofSeconds(60), clock.instant());
+
+        assertThatThrownBy(() -> claims.updateProgress(JOB.id(), "proc-a", late))
+                .isInstanceOf(ClaimLostException.class)
+                .hasMessageContaining("proc-a no longer holds the claim");
+        assertThat(claims.read(JOB.id())).contains(successor);
+    }
+
+    @Test
+    void shouldRefuseProgressAfterTheLeaseRanOut_evenBeforeATakeover() throws Exception {
+        JobRecord claimed = claims.claim(JOB, "proc-a", LEASE).record();
+        clock.advance(LEASE.plusSeconds(1));
+
+        assertThatThrownBy(() -> claims.updateProgress(JOB.id(), "proc-a",
+                JobProgress.of(1, 100, 0, Duration.ofSeconds(61), clock.instant())))
+                .isInstanceOf(ClaimLostException.class);
+        assertThat(claims.read(JOB.id())).contains(claimed);
+    }
+
+    @Test
+    void shouldKeepTheFinalProgress_whenMarkedPublished() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        JobProgress last = JobProgress.of(100, 100, 9, Duration.ofSeconds(1), clock.instant());
+
+        JobRecord published = claims.markPublished(JOB.id(), "proc-a", last);
+
+        assertThat(published.state()).isEqualTo(JobRecord.State.PUBLISHED);
+        assertThat(published.progress()).isEqualTo(last);
+        assertThat(claims.read(JOB.id())).contains(published);
+    }
 }

@@ -46,7 +46,8 @@ public final class Functions implements AutoCloseable {
         // make every part a suspension.
         PipelineConfig config = new PipelineConfig(info.efsDir(), info.processQueueUrl(), s3Endpoint, sqsEndpoint,
                 info.region(), options.partMaxBytes(), Duration.ofSeconds(60), Duration.ofSeconds(30), Permissions.DEFAULT, false,
-                options.processorTimeout().dividedBy(6), options.suspendAfterBytes());
+                options.processorTimeout().dividedBy(6), options.suspendAfterBytes(),
+                PipelineConfig.DEFAULT_PROGRESS_INTERVAL);
         this.ingest = LocalFunction.of("ingest", INGEST_TIMEOUT, 512,
                 new IngestHandler(new Ingestor(new SqsJobQueue(sqs, info.processQueueUrl()),
                         new SqsDeadLetters(sqs, info.ingestDeadLetterQueueUrl()), IngestRules.ACCEPT_ALL, Clock.systemUTC())));
