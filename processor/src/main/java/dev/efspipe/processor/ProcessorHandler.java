@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.efspipe.config.PipelineConfig;
 import dev.efspipe.job.Job;
+import dev.efspipe.job.LocalProcess;
 import dev.efspipe.json.Json;
 import dev.efspipe.processor.input.InboxInputSource;
 import dev.efspipe.processor.input.InputSource;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,6 +44,12 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     /** Distinguishes this execution environment's claims from those of every other. */
     private static final String ENVIRONMENT = ManagementFactory.getRuntimeMXBean().getName() + "/"
             + UUID.randomUUID().toString().substring(0, 8);
+
+    /**
+     * Outside Lambda (the local stack) an owner names this process, so the claims of a killed stack are taken over
+     * at once; in Lambda they keep the lease rule.
+     */
+    private static final UnaryOperator<String> OWNER_NAMES = LocalProcess.ownerNames(System.getenv());
 
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
@@ -72,7 +80,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> retry = new ArrayList<>();
-        String owner = ENVIRONMENT + "/" + (context == null ? "local" : context.getAwsRequestId());
+        String owner = OWNER_NAMES.apply(ENVIRONMENT + "/" + (context == null ? "local" : context.getAwsRequestId()));
         processor.sweepStagingEvery(SWEEP_INTERVAL);
         for (SQSEvent.SQSMessage message : event.getRecords()) {
             Job job;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,7 +27,8 @@ import java.util.function.UnaryOperator;
  * atomically, so a reader without the lock sees a whole record. A claim holds a lease that its owner
  * renews while it works; a claim whose lease ran out belongs to whoever asks next (its owner is
  * presumed dead: killed, timed out or frozen), and its former owner can no longer renew it or record an
- * outcome under it.
+ * outcome under it. A claim whose owner is a local process that this claimant can see is gone
+ * ({@link LocalProcess#isGone}) is taken over at once, without waiting for the lease.
  */
 public final class JobClaims {
     /** What {@link #claim} decided. */
@@ -42,8 +44,8 @@ public final class JobClaims {
     }
 
     /**
-     * The decision and the record as it is after it. {@code takenOver}: an expired claim was taken (its
-     * owner is presumed dead). {@code resumed}: the job had suspended at a checkpoint, which this attempt
+     * The decision and the record as it is after it. {@code takenOver}: an expired claim, or one whose local
+     * owner process is gone, was taken (its owner is presumed dead). {@code resumed}: the job had suspended at a checkpoint, which this attempt
      * continues from (its staging directory is that of attempt {@code record.attempts() - 1}).
      */
     public record Claim(Outcome outcome, JobRecord record, boolean takenOver, boolean resumed) {
@@ -56,12 +58,19 @@ public final class JobClaims {
     private final DurableFiles files;
     private final Duration lockTimeout;
     private final Clock clock;
+    private final Predicate<String> ownerGone;
 
     public JobClaims(EfsLayout layout, DurableFiles files, Duration lockTimeout, Clock clock) {
+        this(layout, files, lockTimeout, clock, LocalProcess::isGone);
+    }
+
+    /** @param ownerGone whether an owner is known to be dead before its lease ends ({@link LocalProcess#isGone}) */
+    public JobClaims(EfsLayout layout, DurableFiles files, Duration lockTimeout, Clock clock, Predicate<String> ownerGone) {
         this.layout = layout;
         this.files = files;
         this.lockTimeout = lockTimeout;
         this.clock = clock;
+        this.ownerGone = ownerGone;
     }
 
     public Claim claim(Job job, String owner, Duration lease) throws IOException {
@@ -89,7 +98,7 @@ public final class JobClaims {
                     yield new Claim(Outcome.ACQUIRED, resumed, false, true);
                 }
                 case CLAIMED -> {
-                    if (current.leaseLiveAt(now) && !current.owner().equals(owner)) {
+                    if (current.leaseLiveAt(now) && !current.owner().equals(owner) && !ownerGone.test(current.owner())) {
                         yield new Claim(Outcome.BUSY, current, false);
                     }
                     JobRecord taken = current.with(JobRecord.State.CLAIMED, owner, now.plus(lease),

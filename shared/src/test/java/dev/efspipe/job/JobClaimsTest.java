@@ -258,4 +258,31 @@ class JobClaimsTest {
         assertThat(published.progress()).isEqualTo(last);
         assertThat(claims.read(JOB.id())).contains(published);
     }
+
+    @Test
+    void shouldTakeOverAtOnce_whenTheOwnerIsALocalProcessThatIsGone() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(LocalProcess.current().isPresent(), "no /proc here: no local owners");
+        claims = new JobClaims(layout, new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(5), clock);
+        Process killed = new ProcessBuilder("sleep", "60").start();
+        LocalProcess me = LocalProcess.current().orElseThrow();
+        String deadOwner = "cli/" + killed.pid() + " (pid " + killed.pid() + ", started "
+                + killed.info().startInstant().orElseThrow() + ", boot " + me.bootId() + ", pidns " + me.pidNamespace() + ")";
+        claims.claim(JOB, deadOwner, LEASE);
+        killed.destroyForcibly();
+        assertThat(killed.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        JobClaims.Claim taken = claims.claim(JOB, "proc-b", LEASE);
+
+        assertThat(taken.outcome()).as("with the lease still live").isEqualTo(ACQUIRED);
+        assertThat(taken.takenOver()).isTrue();
+        assertThat(taken.record().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldStayBusy_whenTheOwnerIsALocalProcessThatIsAlive() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(LocalProcess.current().isPresent(), "no /proc here: no local owners");
+        claims.claim(JOB, LocalProcess.ownerName("cli/other-thread", java.util.Map.of()), LEASE);
+
+        assertThat(claims.claim(JOB, "proc-b", LEASE).outcome()).isEqualTo(BUSY);
+    }
 }

@@ -2,6 +2,7 @@ package dev.efspipe.local.cli;
 
 import dev.efspipe.config.PipelineConfig;
 import dev.efspipe.job.Job;
+import dev.efspipe.job.LocalProcess;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.processor.input.FileInputSource;
@@ -73,7 +74,7 @@ final class ProcessCommand implements Callable<Integer> {
         JobOutcome outcome;
         try {
             outcome = new JobProcessor(config, JsonLimits.fromEnvironment(env), UnpackLimits.fromEnvironment(env), Clock.systemUTC())
-                    .run(job, input, "cli/" + ProcessHandle.current().pid());
+                    .run(job, input, LocalProcess.ownerName("cli/" + ProcessHandle.current().pid(), System.getenv()));
         } finally {
             if (bar != null) {
                 bar.close();

@@ -128,8 +128,10 @@ public final class JobProcessor {
             }
             case ACQUIRED -> {
                 if (claim.takenOver()) {
-                    LOG.info(() -> "Job " + job.id() + ": took over an expired claim (attempt " + record.attempts() + ")");
-                    // Earlier attempts' owners are dead (their leases ran out and they can no longer renew).
+                    LOG.info(() -> "Job " + job.id() + ": took over a claim whose owner is gone (its lease ran out, or its"
+                            + " process on this machine no longer exists); attempt " + record.attempts());
+                    // Earlier attempts' owners are dead (their leases ran out and they can no longer renew, or their
+                    // processes are gone).
                     for (int attempt = 1; attempt < record.attempts(); attempt++) {
                         DurableFiles.deleteTree(layout.staging(job.id(), attempt));
                     }
