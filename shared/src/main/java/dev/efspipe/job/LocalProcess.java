@@ -42,7 +42,8 @@ public record LocalProcess(long pid, Instant started, String bootId, String pidN
 
     /**
      * The owner name for a claim made by this process: {@code label} with the tag, or {@code label} alone in a
-     * Lambda execution environment ({@code AWS_LAMBDA_FUNCTION_NAME} set) or where the tag is unavailable.
+     * Lambda execution environment ({@code AWS_LAMBDA_FUNCTION_NAME} or {@code AWS_LAMBDA_RUNTIME_API} set in
+     * {@code env}, the process's own environment) or where the tag is unavailable.
      */
     public static String ownerName(String label, Map<String, String> env) {
         return ownerNames(env).apply(label);
@@ -50,7 +51,7 @@ public record LocalProcess(long pid, Instant started, String bootId, String pidN
 
     /** {@link #ownerName} with the environment looked at once, for a handler that names an owner per batch. */
     public static UnaryOperator<String> ownerNames(Map<String, String> env) {
-        if (env.get("AWS_LAMBDA_FUNCTION_NAME") != null || CURRENT.isEmpty()) {
+        if (env.get("AWS_LAMBDA_FUNCTION_NAME") != null || env.get("AWS_LAMBDA_RUNTIME_API") != null || CURRENT.isEmpty()) {
             return label -> label;
         }
         String tag = CURRENT.get().tag();

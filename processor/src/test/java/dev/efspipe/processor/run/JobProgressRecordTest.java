@@ -1,6 +1,6 @@
 package dev.efspipe.processor.run;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.JobClaims;
 import dev.efspipe.job.JobProgress;
@@ -58,9 +58,9 @@ class JobProgressRecordTest {
         }
         byte[] content = doc.append("]").toString().getBytes(StandardCharsets.UTF_8);
         GatedSource source = new GatedSource("orders.json", content);
-        Job job = Job.of(new UploadSource("file", null, "orders.json", null, "tag", content.length),
+        Job job = Job.of(UploadSource.file("orders.json", "tag", content.length),
                 DatasetName.of("orders"), Instant.now());
-        PipelineConfig config = PipelineConfig.forEfsRoot(efsRoot).withProgressInterval(Duration.ofMillis(20));
+        ProcessorConfig config = ProcessorConfig.forEfsRoot(efsRoot).withProgressInterval(Duration.ofMillis(20));
         JobProcessor processor = new JobProcessor(config, Clock.systemUTC());
         JobClaims claims = new JobClaims(processor.layout(), null, Duration.ofSeconds(5), Clock.systemUTC());
 
