@@ -53,7 +53,7 @@ final class Stacks {
                 return Optional.of(info);
             }
         } catch (IOException e) {
-            System.err.println("Ignoring unreadable " + file + ": " + e.getMessage());
+            System.err.println("Ignoring unreadable " + file + ": " + dev.efspipe.fs.IoErrors.describe(e));
         }
         return Optional.empty();
     }

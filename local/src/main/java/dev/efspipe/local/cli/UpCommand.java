@@ -47,7 +47,7 @@ final class UpCommand implements Callable<Integer> {
             try {
                 Files.deleteIfExists(infoFile);
             } catch (java.io.IOException e) {
-                System.err.println("Could not remove " + infoFile + ": " + e.getMessage());
+                System.err.println("Could not remove " + infoFile + ": " + dev.efspipe.fs.IoErrors.describe(e));
             }
             stopped.countDown();
         }));
