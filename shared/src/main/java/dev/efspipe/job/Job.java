@@ -1,5 +1,6 @@
 package dev.efspipe.job;
 
+import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.DatasetName;
 
 import java.time.Instant;
@@ -38,18 +39,18 @@ public record Job(int schema, JobId id, DatasetName dataset, UploadSource source
             throw new IllegalArgumentException("Record pointer '" + recordPointer + "' must be empty or start with '/'");
         }
         // Schema 1 ids were derived from the source alone, whatever the dataset; such a job is still read.
-        if (!id.equals(JobId.of(source, dataset)) && !(schema == 1 && id.equals(JobId.of(source)))) {
+        if (!id.equals(source.jobId(dataset)) && !(schema == 1 && id.equals(source.jobId()))) {
             throw new IllegalArgumentException("Job id " + id + " does not match its source " + source.describe()
                     + " and dataset " + dataset);
         }
     }
 
     public static Job of(UploadSource source, DatasetName dataset, Instant announcedAt) {
-        return new Job(SCHEMA, JobId.of(source, dataset), dataset, source, announcedAt, null, null);
+        return new Job(SCHEMA, source.jobId(dataset), dataset, source, announcedAt, null, null);
     }
 
     public static Job of(UploadSource source, DatasetName dataset, Instant announcedAt, String sequencer,
                          String recordPointer) {
-        return new Job(SCHEMA, JobId.of(source, dataset), dataset, source, announcedAt, sequencer, recordPointer);
+        return new Job(SCHEMA, source.jobId(dataset), dataset, source, announcedAt, sequencer, recordPointer);
     }
 }

@@ -1,8 +1,7 @@
-package dev.efspipe.job;
+package dev.efspipe.layout;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.efspipe.layout.DatasetName;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,10 +10,10 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * The identity of one job: 32 lowercase hex digits of SHA-256 over the upload's source
- * (see {@link UploadSource#identity()}) and, when it is not the one derived from the key, the dataset it
- * publishes to ({@link #of(UploadSource, DatasetName)}). Two announcements of the same object map to the same
- * id, which is what makes the processor's claim on EFS de-duplicate them exactly.
+ * The identity of one upload: 32 lowercase hex digits of SHA-256 over the upload's source
+ * (its {@code identity()}, see {@code dev.efspipe.job.UploadSource#jobId()}). Two announcements of the same
+ * object map to the same id, which is what makes the processor's claim on EFS de-duplicate them exactly. It
+ * lives with the layout because the layout's paths are made of it ({@code jobs/<shard>/<id>.json}).
  */
 public record JobId(String value) {
     private static final Pattern VALID = Pattern.compile("[0-9a-f]{32}");
@@ -26,24 +25,8 @@ public record JobId(String value) {
         }
     }
 
-    public static JobId of(UploadSource source) {
-        return hash(source.identity());
-    }
-
-    /**
-     * The id of a job that publishes {@code source} as {@code dataset}. The dataset a job publishes to is part of
-     * what was asked for: an upload processed as {@code b} after it was published as {@code a} is a new job, not a
-     * duplicate. The dataset derived from the key ({@link DatasetName#fromObjectKey}) adds nothing, so every
-     * announcement that lets the name be derived shares {@link #of(UploadSource)}.
-     */
-    public static JobId of(UploadSource source, DatasetName dataset) {
-        if (dataset.equals(DatasetName.fromObjectKey(source.key()))) {
-            return of(source);
-        }
-        return hash(source.identity() + "\u0000dataset:" + dataset.value());
-    }
-
-    private static JobId hash(String identity) {
+    /** The id of an upload whose identity string is {@code identity}. */
+    public static JobId ofIdentity(String identity) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(identity.getBytes(StandardCharsets.UTF_8));
