@@ -1,6 +1,8 @@
 package dev.efspipe.fs;
 
 import dev.efspipe.config.Permissions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -262,10 +264,10 @@ class IoErrorsTest {
     /** Non-root runs: the operation in this process, which lacks the permission the test took away. */
     private static final class IoErrorChildInProcess {
         String run(String op, Path path) {
-            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-            java.io.PrintStream old = System.out;
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            PrintStream old = System.out;
             synchronized (IoErrorsTest.class) {
-                System.setOut(new java.io.PrintStream(buf, true));
+                System.setOut(new PrintStream(buf, true));
                 try {
                     IoErrorChild.main(new String[] {op, path.toString()});
                 } finally {

@@ -5,6 +5,8 @@ import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.layout.Version;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,7 @@ import static dev.efspipe.job.JobClaims.Decision.ALREADY_PUBLISHED;
 import static dev.efspipe.job.JobClaims.Decision.BUSY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class JobClaimsTest {
     private static final Duration LEASE = Duration.ofSeconds(60);
@@ -261,7 +264,7 @@ class JobClaimsTest {
 
     @Test
     void shouldTakeOverAtOnce_whenTheOwnerIsALocalProcessThatIsGone() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(LocalProcess.current().isPresent(), "no /proc here: no local owners");
+        assumeTrue(LocalProcess.current().isPresent(), "no /proc here: no local owners");
         claims = new JobClaims(layout, new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(5), clock);
         Process killed = new ProcessBuilder("sleep", "60").start();
         LocalProcess me = LocalProcess.current().orElseThrow();
@@ -269,7 +272,7 @@ class JobClaimsTest {
                 + killed.info().startInstant().orElseThrow() + ", boot " + me.bootId() + ", pidns " + me.pidNamespace() + ")";
         claims.claim(JOB, deadOwner, LEASE);
         killed.destroyForcibly();
-        assertThat(killed.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
         JobClaims.Claim taken = claims.claim(JOB, "proc-b", LEASE);
 
@@ -280,8 +283,8 @@ class JobClaimsTest {
 
     @Test
     void shouldStayBusy_whenTheOwnerIsALocalProcessThatIsAlive() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(LocalProcess.current().isPresent(), "no /proc here: no local owners");
-        claims.claim(JOB, LocalProcess.ownerName("cli/other-thread", java.util.Map.of()), LEASE);
+        assumeTrue(LocalProcess.current().isPresent(), "no /proc here: no local owners");
+        claims.claim(JOB, LocalProcess.ownerName("cli/other-thread", Map.of()), LEASE);
 
         assertThat(claims.claim(JOB, "proc-b", LEASE).decision()).isEqualTo(BUSY);
     }

@@ -2,6 +2,7 @@ package dev.efspipe.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.Version;
@@ -131,7 +132,7 @@ class JobRecordJsonTest {
     @Test
     void shouldRefuseANewerSchemaVersion_byName() throws Exception {
         JsonNode json = Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(claimed()));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("schemaVersion", 3);
+        ((ObjectNode) json).put("schemaVersion", 3);
 
         assertThatThrownBy(() -> Json.MAPPER.treeToValue(json, JobRecord.class))
                 .isInstanceOf(ValueInstantiationException.class)

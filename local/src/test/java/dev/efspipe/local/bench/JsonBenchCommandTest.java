@@ -1,5 +1,6 @@
 package dev.efspipe.local.bench;
 
+import java.io.PrintWriter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,7 +45,7 @@ class JsonBenchCommandTest {
         int exit;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new JsonBenchCommand()).setErr(new java.io.PrintWriter(err, true)).execute(args.toArray(String[]::new));
+            exit = new CommandLine(new JsonBenchCommand()).setErr(new PrintWriter(err, true)).execute(args.toArray(String[]::new));
         } finally {
             System.setOut(stdout);
         }

@@ -7,6 +7,8 @@ import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.layout.Version;
 import dev.efspipe.local.demo.DemoArchive;
+import dev.efspipe.read.DatasetReader;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,7 +78,7 @@ class LocalOwnerTakeoverIT {
         assertThat(Duration.between(rerunAt, done.updatedAt())).isLessThan(Duration.ofMinutes(2));
         List<Version> versions = PublishedState.assertAllOrNothing(efs, DATASET);
         assertThat(versions).singleElement().isEqualTo(held.version());
-        assertThat(new dev.efspipe.read.DatasetReader(efs).manifest(DATASET, versions.get(0)).records()).isEqualTo(RECORDS);
+        assertThat(new DatasetReader(efs).manifest(DATASET, versions.get(0)).records()).isEqualTo(RECORDS);
         try (Stream<Path> staging = Files.list(new EfsLayout(efs).stagingDir())) {
             assertThat(staging.toList()).as("the dead run's staging directory is gone too").isEmpty();
         }
@@ -103,12 +105,12 @@ class LocalOwnerTakeoverIT {
         }
         try (Stream<Path> dirs = Files.list(staging)) {
             return dirs.anyMatch(d -> Files.exists(d.resolve(relative)));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
 
-    private static String log(Path dir, String name) throws java.io.IOException {
+    private static String log(Path dir, String name) throws IOException {
         Path f = dir.resolve(name);
         return Files.exists(f) ? Files.readString(f) : "";
     }
