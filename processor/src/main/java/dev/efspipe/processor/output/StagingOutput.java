@@ -181,7 +181,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             files.createDirectories(target.getParent());
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative)
-                    + "' is below a path that an earlier entry wrote as a file");
+                    + "' is below a path that an earlier entry wrote as a file", e);
         }
         CountingDigestOutputStream out;
         try (OutputStream raw = files.createFile(target)) {
@@ -189,7 +189,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             in.transferTo(out);
             out.flush();
         } catch (FileAlreadyExistsException e) {
-            throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' appears twice in the input");
+            throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' appears twice in the input", e);
         }
         Manifest.FileEntry entry = new Manifest.FileEntry("files/" + relative, out.count(), out.sha256Hex());
         extracted.add(entry);
