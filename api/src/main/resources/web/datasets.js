@@ -97,11 +97,11 @@ function summary(m, version, current) {
   const parts = m.parts || [];
   const files = m.files || [];
   const partBytes = parts.reduce((s, p) => s + (p.bytes || 0), 0);
-  const item = (term, value) => h('div', {}, h('dt', {}, term), h('dd', {}, value));
+  const item = (term, value, cls) => h('div', { class: cls }, h('dt', {}, term), h('dd', {}, value));
   return h('section', { class: 'panel', 'aria-labelledby': 'ds-summary' },
     h('h2', { id: 'ds-summary', class: 'visually-hidden' }, 'Summary'),
     h('dl', { class: 'facts' },
-      item('Version', h('span', { class: 'mono' }, version, current && current === version ? h('span', { class: 'tag' }, 'current') : null)),
+      item('Version', h('span', { class: 'mono' }, version, current && current === version ? h('span', { class: 'tag' }, 'current') : null), 'wide'),
       item('Records', h('span', { id: 'ds-records' }, count(m.records))),
       item('Parts', `${count(parts.length)} · ${bytes(partBytes)}`),
       item('Files', count(files.length)),
