@@ -2,10 +2,13 @@ package dev.efspipe.local.stack;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.efspipe.api.ApiConfig;
+import dev.efspipe.api.ApiHandler;
+import dev.efspipe.api.ApiService;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.config.PipelineConfig;
 import dev.efspipe.ingest.IngestHandler;
-import dev.efspipe.ingest.IngestRules;
+import dev.efspipe.config.IngestRules;
 import dev.efspipe.ingest.Ingestor;
 import dev.efspipe.ingest.SqsDeadLetters;
 import dev.efspipe.ingest.SqsJobQueue;
@@ -20,19 +23,23 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The two functions wired to a local stack's endpoints, configured as the template configures them in
+ * The three functions wired to a local stack's endpoints, configured as the template configures them in
  * AWS (the same handler classes; clients pointed at the local servers).
  */
 public final class Functions implements AutoCloseable {
     static final Duration INGEST_TIMEOUT = Duration.ofSeconds(30);
     static final Duration PROCESSOR_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration API_TIMEOUT = Duration.ofSeconds(30);
 
     private final SqsClient sqs;
     private final S3Client s3;
     private final LocalFunction ingest;
     private final LocalFunction processor;
+    private final ApiHandler api;
 
     private Functions(StackInfo info, LocalStack.Options options) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(info.accessKeyId(), info.secretAccessKey()));
@@ -49,9 +56,24 @@ public final class Functions implements AutoCloseable {
                 options.processorTimeout().dividedBy(6), options.suspendAfterBytes());
         this.ingest = LocalFunction.of("ingest", INGEST_TIMEOUT, 512,
                 new IngestHandler(new Ingestor(new SqsJobQueue(sqs, info.processQueueUrl()),
-                        new SqsDeadLetters(sqs, info.ingestDeadLetterQueueUrl()), IngestRules.ACCEPT_ALL, Clock.systemUTC())));
+                        new SqsDeadLetters(sqs, info.ingestDeadLetterQueueUrl()), IngestRules.fromEnvironment(options.env()),
+                        Clock.systemUTC())));
         this.processor = LocalFunction.of("processor", options.processorTimeout(), 2048, new ProcessorHandler(config, s3, sqs),
                 SQSEvent.class, SQSBatchResponse.class);
+        this.api = new ApiHandler(ApiService.fromEnvironment(apiEnvironment(info, options)));
+    }
+
+    /** The api function's environment as the template sets it, pointed at the local servers. */
+    static Map<String, String> apiEnvironment(StackInfo info, LocalStack.Options options) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                PipelineConfig.EFS_ROOT, info.efsDir().toString(),
+                PipelineConfig.S3_ENDPOINT, info.s3Endpoint(),
+                "AWS_REGION", info.region(),
+                "AWS_ACCESS_KEY_ID", info.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY", info.secretAccessKey(),
+                ApiConfig.BUCKET, info.bucket()));
+        env.putAll(options.env());
+        return env;
     }
 
     /** The functions as the stack started with {@code options} runs them, against the servers {@code info} names. */
@@ -65,6 +87,11 @@ public final class Functions implements AutoCloseable {
 
     public S3Client s3() {
         return s3;
+    }
+
+    /** The api handler, which the local API server feeds with HTTP API events. */
+    public ApiHandler api() {
+        return api;
     }
 
     /** {@code ingest} or {@code processor}. */

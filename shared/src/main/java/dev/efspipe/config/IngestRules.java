@@ -1,4 +1,4 @@
-package dev.efspipe.ingest;
+package dev.efspipe.config;
 
 import java.util.ArrayList;
 import java.util.Comparator;
