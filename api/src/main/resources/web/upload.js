@@ -1,7 +1,7 @@
 // Browser uploads straight to S3 through the URLs the API presigns: one PUT for a small file, or the
 // multipart plan for a large one, its parts sent a few at a time, each retried with backoff.
 
-import { ApiError, pathSegments, postJson, request } from './api.js';
+import { ApiError, pathSegments, postJson } from './api.js';
 
 /** How many parts are in flight at once, and how often one part is tried before the upload fails. */
 export const PARALLEL_PARTS = 3;
@@ -154,7 +154,7 @@ async function multipart(file, plan, o) {
 /** Tells the API to abort a multipart upload, so that S3 drops the parts already sent. */
 export async function abort(plan) {
   if (!plan.uploadId) return;
-  await request('DELETE', `api/uploads/${pathSegments(plan.key)}`, { params: { uploadId: plan.uploadId }, what: 'The upload could not be aborted' });
+  await postJson(`api/uploads/${pathSegments(plan.key)}/abort`, { uploadId: plan.uploadId }, { what: 'The upload could not be aborted' });
 }
 
 function anySignal(...signals) {

@@ -1,0 +1,285 @@
+package dev.efspipe.local.web;
+
+import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.Version;
+import dev.efspipe.local.demo.DemoArchive;
+import dev.efspipe.local.stack.LocalStack;
+import dev.efspipe.manifest.Manifest;
+import dev.efspipe.read.DatasetReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web page in a real headless Chromium against the local stack as {@code ./pipeline up} runs it (the
+ * API on its own port, S3Proxy, ElasticMQ, the pollers, an EFS directory): files go through the page's
+ * file input, the browser PUTs them cross-origin to S3 with presigned URLs, and the page follows each
+ * upload until the pipeline publishes it. Every screen leaves a screenshot in {@code target/screenshots/}.
+ */
+class WebPageIT {
+    /** Above this size the API answers a multipart plan; parts are S3's minimum, 5 MiB. */
+    static final long MULTIPART_THRESHOLD = 6L << 20;
+    static final Duration PUBLISHED_WITHIN = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dir;
+    static LocalStack stack;
+    static Browser browser;
+    static String page;
+
+    @BeforeAll
+    static void start() throws Exception {
+        browser = Browser.start(dir.resolve("chromium-profile"), 1280, 900); // skips here without Chromium
+        stack = LocalStack.start(LocalStack.Options.ephemeral(dir.resolve("stack")).withApiPort(0)
+                .withEnv(Map.of("PIPELINE_MULTIPART_THRESHOLD_BYTES", Long.toString(MULTIPART_THRESHOLD),
+                        "PIPELINE_MULTIPART_PART_BYTES", Long.toString(5L << 20))));
+        page = stack.info().apiEndpoint() + "/";
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @BeforeEach
+    void freshPage() {
+        browser.resize(1280, 900);
+        browser.open(page);
+        browser.js("sessionStorage.clear()"); // uploads an earlier test left unfinished are not followed again
+        browser.open(page);
+    }
+
+    // ---- upload and follow -------------------------------------------------------------------------
+
+    @Test
+    void jsonFileAndZipUploadedThroughThePageAreFollowedUntilPublished() throws Exception {
+        Path json = writeOrdersJson(dir.resolve("web-orders.json"), 45);
+        Path zip = DemoArchive.write(dir.resolve("web-archive.zip"), 120, 3);
+
+        choose(json, zip);
+        WebElement jsonCard = awaitState("web-orders.json", "published");
+        WebElement zipCard = awaitState("web-archive.zip", "published");
+
+        assertThat(jsonCard.findElement(By.cssSelector(".outcome")).getText()).startsWith("45 records in web-orders");
+        assertThat(zipCard.findElement(By.cssSelector(".outcome")).getText()).startsWith("120 records in web-archive");
+        assertThat(jsonCard.findElement(By.cssSelector(".badge")).getText()).isEqualTo("Published");
+        assertThat(progressValue(jsonCard, 0)).as("the transfer bar is full").isEqualTo(Files.size(json));
+        assertThat(published("web-orders").records()).isEqualTo(45);
+        assertThat(published("web-archive").records()).isEqualTo(120);
+        browser.screenshot("upload-published");
+    }
+
+    @Test
+    void badFileShowsItsReasonInPlainWords() throws Exception {
+        Path bad = Files.writeString(dir.resolve("broken-orders.json"), "[{\"id\": 1}, {\"id\": 2,, }]");
+
+        choose(bad);
+        WebElement card = awaitState("broken-orders.json", "failed");
+
+        String why = card.findElement(By.cssSelector(".outcome")).getText();
+        assertThat(why).startsWith("Why: ").contains("broken-orders.json").doesNotContain("Exception");
+        assertThat(card.findElement(By.cssSelector(".badge")).getText()).isEqualTo("Failed");
+        assertThat(browser.find("#announcer").getText()).as("said to screen readers too").contains("broken-orders.json was failed");
+        browser.screenshot("upload-failed");
+    }
+
+    @Test
+    void largeFileIsSentInParallelPartsAndSurvivesAFailedPart() throws Exception {
+        Path big = writeOrdersJson(dir.resolve("big-orders.json"), 60_000);
+        long size = Files.size(big);
+        assertThat(size).as("over the multipart threshold, three parts").isBetween(2 * (5L << 20) + 1, 3 * (5L << 20));
+        // The first PUT of part 2 goes out with a broken signature, so the real S3 server refuses it (403);
+        // the page must try that part again and finish the upload.
+        browser.js("""
+                const open = XMLHttpRequest.prototype.open;
+                window.__spoiled = 0;
+                XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+                  if (method === 'PUT' && /[?&]partNumber=2(&|$)/.test(url) && window.__spoiled === 0) {
+                    window.__spoiled++;
+                    url = url.replace(/X-Amz-Signature=[0-9a-f]+/, 'X-Amz-Signature=' + '0'.repeat(64));
+                  }
+                  return open.call(this, method, url, ...rest);
+                };""");
+
+        choose(big);
+        WebElement card = awaitState("big-orders.json", "published");
+
+        assertThat(card.getAttribute("data-parts")).isEqualTo("3");
+        assertThat(card.getAttribute("data-retries")).as("part 2 was tried again once").isEqualTo("1");
+        assertThat(card.findElement(By.cssSelector(".note")).getText()).contains("1 part attempt was repeated");
+        assertThat(browser.js("return window.__spoiled")).isEqualTo(1L);
+        Manifest manifest = published("big-orders");
+        assertThat(manifest.records()).isEqualTo(60_000);
+        assertThat(manifest.inputBytes()).isEqualTo(size);
+        browser.screenshot("upload-multipart");
+    }
+
+    // ---- browse ------------------------------------------------------------------------------------
+
+    @Test
+    void datasetPageShowsTheFieldSummaryAndPagesThroughRecords() throws Exception {
+        Path json = writeOrdersJson(dir.resolve("paged-orders.json"), 45);
+        choose(json);
+        WebElement card = awaitState("paged-orders.json", "published");
+        Manifest manifest = published("paged-orders");
+
+        card.findElement(By.cssSelector(".dataset-link")).click();
+        browser.await(Duration.ofSeconds(15), d -> browser.find("#records-status").getText().startsWith("Records 1–20"), "the first page");
+
+        assertThat(browser.find("#dataset-title").getText()).isEqualTo("paged-orders");
+        assertThat(browser.find("#ds-records").getText()).isEqualTo("45");
+        Map<String, List<String>> fields = rows("#fields-table");
+        for (Manifest.Field f : manifest.fields().paths()) {
+            assertThat(fields).containsKey(f.path());
+            List<String> row = fields.get(f.path());
+            assertThat(row.get(0).split("\\s+")).containsExactlyInAnyOrderElementsOf(f.types());
+            assertThat(row.get(1)).isEqualTo(String.valueOf(f.count()));
+            assertThat(row.get(2)).isEqualTo(String.valueOf(f.nulls()));
+        }
+        assertThat(fields.get("note").get(2)).as("the nulls of 'note'").isEqualTo("15");
+        assertThat(recordIds()).containsExactlyElementsOf(range(1, 20));
+        assertThat(browser.find("#records-prev").isEnabled()).isFalse();
+        browser.screenshot("dataset");
+
+        browser.find("#records-next").click();
+        browser.await(Duration.ofSeconds(15), d -> browser.find("#records-status").getText().equals("Records 21–40 of 45"), "page 2");
+        assertThat(recordIds()).containsExactlyElementsOf(range(21, 40));
+        browser.find("#records-next").click();
+        browser.await(Duration.ofSeconds(15), d -> browser.find("#records-status").getText().equals("Records 41–45 of 45"), "page 3");
+        assertThat(recordIds()).containsExactlyElementsOf(range(41, 45));
+        assertThat(browser.find("#records-next").isEnabled()).as("no page after the last").isFalse();
+        browser.find("#records-prev").click();
+        browser.await(Duration.ofSeconds(15), d -> browser.find("#records-status").getText().equals("Records 21–40 of 45"), "back to page 2");
+
+        List<String> downloads = browser.findAll("#parts-list a").stream().map(a -> a.getAttribute("href")).toList();
+        assertThat(downloads).hasSize(manifest.parts().size());
+        String part = (String) browser.js("return fetch(arguments[0]).then(r => r.text())", downloads.get(0));
+        assertThat(part.lines().count()).isEqualTo(manifest.parts().get(0).records());
+        assertThat(browser.find("#view-dataset").getText()).contains("Lineage").contains(manifest.jobId().value());
+    }
+
+    @Test
+    void datasetsListShowsEachPublishedDataset() throws Exception {
+        Path json = writeOrdersJson(dir.resolve("listed-orders.json"), 7);
+        choose(json);
+        awaitState("listed-orders.json", "published");
+        Manifest manifest = published("listed-orders");
+
+        browser.find("a[data-nav=datasets]").click();
+        WebElement row = browser.awaitVisible("#datasets-table tr[data-dataset='listed-orders']", Duration.ofSeconds(15));
+
+        String text = row.getText();
+        assertThat(text).contains(manifest.version().value()).contains(" 7 ").contains("listed-orders.json");
+        browser.screenshot("datasets");
+    }
+
+    // ---- the wall ----------------------------------------------------------------------------------
+
+    @Test
+    void wallTakesPostsAndIsCleared() throws Exception {
+        browser.find("a[data-nav=wall]").click();
+        WebElement wall = browser.awaitVisible("#wall", Duration.ofSeconds(10));
+
+        post("Hello from the browser");
+        post("Second line, with ünïcode");
+        browser.await(Duration.ofSeconds(10), d -> wall.getText().contains("Second line, with ünïcode"), "the second post");
+        assertThat(wall.getText()).contains("Hello from the browser\nSecond line, with ünïcode");
+        browser.screenshot("wall");
+
+        browser.find("#wall-clear").click();
+        browser.awaitVisible("#wall-clear-yes", Duration.ofSeconds(5)).click();
+        browser.await(Duration.ofSeconds(10), d -> wall.getText().equals("No message yet."), "the wall to be empty");
+        assertThat(browser.find("#announcer").getText()).isEqualTo("Messages deleted.");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    static void choose(Path... files) {
+        browser.route("#/");
+        WebElement input = browser.find("#file-input");
+        input.sendKeys(java.util.Arrays.stream(files).map(Path::toString).collect(Collectors.joining("\n")));
+    }
+
+    static WebElement awaitState(String fileName, String state) {
+        String css = "li.upload[data-name='" + fileName + "']";
+        return browser.await(PUBLISHED_WITHIN, d -> {
+            List<WebElement> cards = browser.findAll(css);
+            if (cards.isEmpty()) {
+                return null;
+            }
+            String now = cards.get(0).getAttribute("data-state");
+            if (now != null && !now.equals(state) && List.of("published", "failed", "rejected", "upload-failed").contains(now)) {
+                throw new AssertionError(fileName + " ended " + now + ", not " + state + ": " + cards.get(0).getText());
+            }
+            return state.equals(now) ? cards.get(0) : null;
+        }, fileName + " to be " + state);
+    }
+
+    static long progressValue(WebElement card, int index) {
+        return Long.parseLong(card.findElements(By.tagName("progress")).get(index).getAttribute("value"));
+    }
+
+    static Manifest published(String dataset) throws IOException {
+        DatasetReader reader = new DatasetReader(stack.info().efsDir());
+        Version v = reader.current(DatasetName.of(dataset)).orElseThrow(() -> new AssertionError(dataset + " is not published"));
+        return reader.manifest(DatasetName.of(dataset), v);
+    }
+
+    /** Rows of a table by their header cell: the other cells' text. */
+    static Map<String, List<String>> rows(String table) {
+        return browser.findAll(table + " tbody tr").stream().collect(Collectors.toMap(
+                tr -> tr.findElement(By.tagName("th")).getText(),
+                tr -> tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList()));
+    }
+
+    static List<Long> recordIds() {
+        List<String> head = browser.findAll("#records-table thead th").stream().map(WebElement::getText).toList();
+        int id = head.indexOf("id");
+        return browser.findAll("#records-table tbody tr").stream()
+                .map(tr -> Long.parseLong(tr.findElements(By.tagName("td")).get(id - 1).getText())).toList();
+    }
+
+    static List<Long> range(long from, long to) {
+        return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    static void post(String message) {
+        WebElement text = browser.find("#wall-text");
+        text.sendKeys(message);
+        browser.find("#wall-form button[type=submit]").click();
+        browser.await(Duration.ofSeconds(10), d -> text.getAttribute("value").isEmpty(), "the post to be taken");
+    }
+
+    /** A JSON array of orders: id, customer, total, items (an array of objects), paid, and a note that is null in every third. */
+    static Path writeOrdersJson(Path file, int records) throws IOException {
+        StringBuilder s = new StringBuilder("[\n");
+        for (int i = 1; i <= records; i++) {
+            s.append(String.format(java.util.Locale.ROOT,
+                    "{\"id\":%d,\"customer\":\"customer-%03d\",\"total\":%.2f,\"items\":[{\"sku\":\"S-%d\",\"qty\":%d}],"
+                            + "\"paid\":%s,\"note\":%s,\"padding\":\"%s\"}%s%n",
+                    i, i % 1000, i * 1.25, i % 50, 1 + i % 3, i % 2 == 0, i % 3 == 0 ? "null" : "\"rush\"",
+                    "x".repeat(100), i < records ? "," : ""));
+        }
+        return Files.writeString(file, s.append("]\n"), StandardCharsets.UTF_8);
+    }
+}
