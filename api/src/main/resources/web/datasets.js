@@ -39,33 +39,53 @@ function sourceText(source) {
 export async function showDatasets() {
   const body = document.getElementById('datasets-body');
   loading(body, 'datasets');
-  let list;
+  let answer;
   try {
-    const answer = await getJson('api/datasets', { what: 'The datasets could not be listed' });
-    list = Array.isArray(answer) ? answer : answer.datasets || [];
+    answer = await datasetPage(null);
   } catch (e) {
     return failed(body, e);
   }
   body.setAttribute('aria-busy', 'false');
-  if (!list.length) {
+  if (!answer.list.length) {
     return fill(body, h('p', { class: 'muted' }, 'Nothing is published yet. ', h('a', { href: '#/' }, 'Upload a file'), ' to make the first dataset.'));
   }
-  const rows = list.map((d) => {
-    const name = pick(d, 'name', 'dataset');
-    const at = pick(d, 'publishedAt', 'at', 'createdAt');
-    return h('tr', { 'data-dataset': name },
-      h('th', { scope: 'row' }, h('a', { href: datasetHref(name) }, name)),
-      h('td', { class: 'mono' }, pick(d, 'version', 'current', 'currentVersion') || '—'),
-      h('td', { class: 'num' }, count(pick(d, 'records'))),
-      h('td', { class: 'num' }, bytes(pick(d, 'bytes', 'size'))),
-      h('td', {}, at ? h('time', { datetime: at, title: exact(at) }, when(at)) : '—'),
-      h('td', { class: 'source' }, sourceText(pick(d, 'source'))));
+  const tbody = h('tbody', {}, answer.list.map(datasetRow));
+  const more = h('button', { type: 'button', id: 'datasets-more', hidden: !answer.next }, 'Show more datasets');
+  let next = answer.next;
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      const page = await datasetPage(next);
+      tbody.append(...page.list.map(datasetRow));
+      next = page.next;
+      more.hidden = !next;
+    } catch (e) {
+      body.append(h('p', { class: 'notice error', role: 'alert' }, e.message));
+    }
+    more.disabled = false;
   });
   fill(body, scrollTable('Published datasets', h('table', { class: 'data', id: 'datasets-table' },
     h('caption', { class: 'visually-hidden' }, 'Published datasets'),
     h('thead', {}, h('tr', {}, ['Name', 'Current version', 'Records', 'Size', 'Published', 'Source'].map((t) =>
       h('th', { scope: 'col', class: t === 'Records' || t === 'Size' ? 'num' : null }, t)))),
-    h('tbody', {}, rows))));
+    tbody)), h('div', { class: 'pager' }, more));
+}
+
+async function datasetPage(after) {
+  const answer = await getJson('api/datasets', { params: { after }, what: 'The datasets could not be listed' });
+  return Array.isArray(answer) ? { list: answer, next: null } : { list: answer.datasets || [], next: answer.next || null };
+}
+
+function datasetRow(d) {
+  const name = pick(d, 'name', 'dataset');
+  const at = pick(d, 'publishedAt', 'at', 'createdAt');
+  return h('tr', { 'data-dataset': name },
+    h('th', { scope: 'row' }, h('a', { href: datasetHref(name) }, name)),
+    h('td', { class: 'mono' }, pick(d, 'current', 'version', 'currentVersion') || '—'),
+    h('td', { class: 'num' }, count(pick(d, 'records'))),
+    h('td', { class: 'num' }, bytes(pick(d, 'bytes', 'size'))),
+    h('td', {}, at ? h('time', { datetime: at, title: exact(at) }, when(at)) : '—'),
+    h('td', { class: 'source' }, sourceText(pick(d, 'source'))));
 }
 
 export async function showDataset(name, version) {
@@ -74,19 +94,25 @@ export async function showDataset(name, version) {
   title.textContent = name;
   document.title = `${name} · efspipe`;
   loading(body, 'the dataset');
-  let m;
+  let manifest;
+  let shown;
+  let history = null;
   try {
-    m = await getJson(`api/datasets/${encodeURIComponent(name)}`, { params: { version }, what: `Dataset ${name}` });
+    const [answer, versionList] = await Promise.all([
+      request('GET', `api/datasets/${encodeURIComponent(name)}`, { params: { version }, what: `Dataset ${name}` }),
+      getJson(`api/datasets/${encodeURIComponent(name)}/versions`, { what: `The versions of ${name}` }).catch(() => null),
+    ]);
+    manifest = await answer.json();
+    shown = answer.headers.get('X-Version') || pick(manifest, 'version') || version;
+    history = versionList;
   } catch (e) {
     return failed(body, e);
   }
   body.setAttribute('aria-busy', 'false');
-  const shown = pick(m, 'version') || version;
-  const manifest = m.manifest || m; // the API may wrap the manifest with the dataset's versions
-  const current = pick(m, 'current', 'currentVersion');
+  const current = history ? pick(history, 'current') : (version ? undefined : shown);
   fill(body,
     summary(manifest, shown, current),
-    versions(name, m.versions, shown, current),
+    versions(name, history && history.versions, shown, current),
     fields(manifest),
     lineage(manifest),
     records(name, shown, manifest),
