@@ -72,7 +72,7 @@ export async function showDatasets() {
 }
 
 async function datasetPage(after) {
-  const answer = await getJson('api/datasets', { params: { after }, what: 'The datasets could not be listed' });
+  const answer = await getJson('api/datasets', { params: { after, limit: 100 }, what: 'The datasets could not be listed' });
   return Array.isArray(answer) ? { list: answer, next: null } : { list: answer.datasets || [], next: answer.next || null };
 }
 
@@ -160,7 +160,7 @@ function fields(m) {
   const total = m.records || 0;
   const rows = paths.map((f) => h('tr', {},
     h('th', { scope: 'row', class: 'mono' }, f.path),
-    h('td', {}, (f.types || []).map((t) => h('span', { class: `type type-${t}` }, t))),
+    h('td', {}, (f.types || []).flatMap((t, i) => [i ? ' ' : null, h('span', { class: `type type-${t}` }, t)])),
     h('td', { class: 'num' }, count(f.count)),
     h('td', { class: 'num' }, count(f.nulls)),
     h('td', { class: 'num' }, total && !f.path.includes('[]') ? `${Math.round((100 * f.count) / total)} %` : '')));

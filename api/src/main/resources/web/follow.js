@@ -44,7 +44,7 @@ export function describe(status) {
     case 'suspended':
       return { badge: 'Suspended', line: 'Paused at a checkpoint; it continues by itself in a new invocation.' };
     case 'published':
-      return { badge: 'Published', line: 'Published.' };
+      return { badge: 'Published', line: '' }; // the outcome below says where
     case 'failed':
       return { badge: 'Failed', line: 'Processing stopped and will not be retried.' };
     case 'rejected':

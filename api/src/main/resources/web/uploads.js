@@ -106,6 +106,7 @@ class UploadCard {
     this.badge.className = `badge state-${state}`;
     this.badge.textContent = badge;
     this.line.textContent = line || '';
+    this.line.hidden = !line;
   }
 
   async send(file, options) {
@@ -121,7 +122,8 @@ class UploadCard {
           this.el.dataset.key = p.key;
           if (p.parts) {
             this.el.dataset.parts = String(p.parts.length);
-            this.note(`In ${p.parts.length} parts of ${bytes(p.partSize)}, three at a time.`);
+            this.parts = `${p.parts.length} parts of ${bytes(p.partSize)}`;
+            this.note(`In ${this.parts}, three at a time.`);
           }
         },
         onProgress: (sent, total) => {
@@ -149,7 +151,10 @@ class UploadCard {
     }
     this.transferBar.value = this.size;
     this.transferText.textContent = '100 %';
-    if (this.retries) this.note(`Sent; ${this.retries} part ${this.retries === 1 ? 'attempt was' : 'attempts were'} repeated.`);
+    if (this.parts) {
+      const again = this.retries ? `; ${this.retries} part ${this.retries === 1 ? 'attempt was' : 'attempts were'} repeated` : '';
+      this.note(`Sent in ${this.parts}${again}.`);
+    }
     announce(`${this.name} uploaded; following its processing.`);
     remember({ key: plan.key, name: this.name, size: this.size });
     this.resume(plan.key);
@@ -189,7 +194,7 @@ class UploadCard {
     this.setState(s.state, d.badge, line);
     const p = s.progress;
     const active = s.state === 'processing' || s.state === 'suspended';
-    this.processRow.hidden = !(active || (s.state === 'published' && p));
+    this.processRow.hidden = !active && s.state !== 'published';
     if (s.state === 'published') {
       this.processBar.value = 100;
       this.processText.textContent = '100 %';

@@ -52,6 +52,7 @@ import java.util.logging.Logger;
  * GET    /api/jobs/{id}                      a job's state
  * GET    /api/datasets                       the published datasets
  * GET    /api/datasets/{name}                a version's manifest (?version=, default CURRENT)
+ * GET    /api/datasets/{name}/versions       its versions, newest first, and which is current
  * GET    /api/datasets/{name}/records        a page of NDJSON records (?limit=&amp;cursor=&amp;version=)
  * GET    /api/datasets/{name}/files/{path}   a published file, in ranges (Range, ?version=)
  * </pre>
@@ -171,6 +172,9 @@ public final class ApiService {
                 }
                 if (n == 3) {
                     return datasets.manifest(p.get(2), r);
+                }
+                if (n == 4 && p.get(3).equals("versions")) {
+                    return datasets.versions(p.get(2));
                 }
                 if (n == 4 && p.get(3).equals("records")) {
                     return datasets.records(p.get(2), r);

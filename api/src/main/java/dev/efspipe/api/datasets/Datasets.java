@@ -40,6 +40,7 @@ import java.util.zip.GZIPInputStream;
 public final class Datasets {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 10_000;
+    static final int MAX_VERSIONS_LISTED = 1000;
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,19})-(\\d{0,19})");
 
     private final EfsLayout layout;
@@ -52,7 +53,11 @@ public final class Datasets {
         this.maxBytes = maxBytes;
     }
 
-    /** {@code GET /api/datasets?limit=&after=}: names and current versions, in name order. */
+    /**
+     * {@code GET /api/datasets?limit=&after=}: names and current versions, in name order, each with its
+     * current version's records, bytes (of its parts and files), publication time and source, from that
+     * version's manifest (what the web page's list shows).
+     */
     public ApiResponse list(ApiRequest r) throws IOException, ApiProblem {
         int limit = limit(r, 1000);
         String after = r.param("after");
@@ -70,12 +75,49 @@ public final class Datasets {
             }
             var current = reader.current(d);
             if (current.isPresent()) {
-                list.addObject().put("name", d.value()).put("current", current.get().value());
+                ObjectNode item = list.addObject().put("name", d.value()).put("current", current.get().value());
+                try {
+                    summarise(item, reader.manifest(d, current.get()));
+                } catch (NoSuchFileException e) {
+                    // unpublished since CURRENT was read: listed without its summary
+                }
                 last = d.value();
             }
         }
         out.put("next", more ? last : null);
         return ApiResponse.json(200, out);
+    }
+
+    /**
+     * {@code GET /api/datasets/{name}/versions}: the published versions, newest first (at most
+     * {@value #MAX_VERSIONS_LISTED}, with {@code more} set when there are others), each with the summary the
+     * list gives, and which one is current.
+     */
+    public ApiResponse versions(String name) throws IOException, ApiProblem {
+        DatasetName dataset = dataset(name);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("name", dataset.value());
+        out.put("current", reader.current(dataset).map(Version::value).orElse(null));
+        ArrayNode list = out.putArray("versions");
+        List<Version> versions = new java.util.ArrayList<>(reader.versions(dataset));
+        versions.sort(java.util.Comparator.reverseOrder());
+        out.put("more", versions.size() > MAX_VERSIONS_LISTED);
+        for (Version v : versions.subList(0, Math.min(versions.size(), MAX_VERSIONS_LISTED))) {
+            try {
+                summarise(list.addObject().put("version", v.value()), reader.manifest(dataset, v));
+            } catch (NoSuchFileException e) {
+                list.remove(list.size() - 1); // unpublished while we listed
+            }
+        }
+        return ApiResponse.json(200, out);
+    }
+
+    private static void summarise(ObjectNode item, Manifest m) {
+        long bytes = m.parts().stream().mapToLong(Manifest.Part::bytes).sum() + m.files().stream().mapToLong(Manifest.FileEntry::bytes).sum();
+        item.put("records", m.records());
+        item.put("bytes", bytes);
+        item.put("publishedAt", m.createdAt() == null ? null : m.createdAt().toString());
+        item.put("source", m.source() == null ? null : m.source().describe());
     }
 
     /** {@code GET /api/datasets/{name}?version=}: the manifest. */

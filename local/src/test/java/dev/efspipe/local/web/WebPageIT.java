@@ -188,8 +188,12 @@ class WebPageIT {
         browser.find("a[data-nav=datasets]").click();
         WebElement row = browser.awaitVisible("#datasets-table tr[data-dataset='listed-orders']", Duration.ofSeconds(15));
 
-        String text = row.getText();
-        assertThat(text).contains(manifest.version().value()).contains(" 7 ").contains("listed-orders.json");
+        List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        assertThat(cells.get(0)).as("current version").isEqualTo(manifest.version().value());
+        assertThat(cells.get(1)).as("records").isEqualTo("7");
+        assertThat(cells.get(2)).as("size").endsWith(" kB");
+        assertThat(cells.get(3)).as("published").matches("(now|\\d+ seconds? ago|\\d+ minutes? ago)");
+        assertThat(cells.get(4)).as("source").isEqualTo(manifest.source().describe()).endsWith("/listed-orders.json");
         browser.screenshot("datasets");
     }
 
