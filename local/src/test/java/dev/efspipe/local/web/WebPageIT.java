@@ -47,7 +47,8 @@ class WebPageIT {
         browser = Browser.start(dir.resolve("chromium-profile"), 1280, 900); // skips here without Chromium
         stack = LocalStack.start(LocalStack.Options.ephemeral(dir.resolve("stack")).withApiPort(0)
                 .withEnv(Map.of("PIPELINE_MULTIPART_THRESHOLD_BYTES", Long.toString(MULTIPART_THRESHOLD),
-                        "PIPELINE_MULTIPART_PART_BYTES", Long.toString(5L << 20))));
+                        "PIPELINE_MULTIPART_PART_BYTES", Long.toString(5L << 20),
+                        "PIPELINE_ACCEPT_SUFFIXES", ".json,.ndjson,.zip")));
         page = stack.info().apiEndpoint() + "/";
     }
 
@@ -101,6 +102,20 @@ class WebPageIT {
         assertThat(card.findElement(By.cssSelector(".badge")).getText()).isEqualTo("Failed");
         assertThat(browser.find("#announcer").getText()).as("said to screen readers too").contains("broken-orders.json was failed");
         browser.screenshot("upload-failed");
+    }
+
+    @Test
+    void fileTheIngestRulesRefuseIsShownRejectedWithTheRule() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not for this pipeline\n");
+
+        choose(text);
+        WebElement card = awaitState("notes.txt", "rejected");
+
+        assertThat(card.findElement(By.cssSelector(".badge")).getText()).isEqualTo("Rejected");
+        assertThat(card.findElement(By.cssSelector(".outcome")).getText())
+                .startsWith("Why: The pipeline ignores this upload")
+                .contains("does not end with any of [.json, .ndjson, .zip]");
+        assertThat(card.findElements(By.cssSelector(".bar-row")).get(1).isDisplayed()).as("no processing bar").isFalse();
     }
 
     @Test
@@ -197,6 +212,61 @@ class WebPageIT {
         browser.screenshot("datasets");
     }
 
+    // ---- on a phone, with a keyboard, for everyone --------------------------------------------------
+
+    @Test
+    void pagesFitAPhoneSizedScreen() throws Exception {
+        choose(writeOrdersJson(dir.resolve("phone-orders.json"), 30));
+        awaitState("phone-orders.json", "published");
+        browser.resize(390, 844);
+
+        assertThat(horizontalOverflow()).as("the upload page scrolls only vertically").isZero();
+        browser.screenshot("phone-upload");
+        browser.route("#/datasets/phone-orders");
+        browser.await(Duration.ofSeconds(15), d -> browser.find("#records-status").getText().startsWith("Records 1–20"), "the records");
+        assertThat(horizontalOverflow()).as("wide tables scroll inside their own region, not the page").isZero();
+        assertThat(browser.find("#records-table .table-scroll").getAttribute("tabindex")).as("and can be scrolled by keyboard").isEqualTo("0");
+        browser.screenshot("phone-dataset");
+    }
+
+    @Test
+    void everyControlHasALabelAndTheFileChooserIsReachedByKeyboard() {
+        @SuppressWarnings("unchecked")
+        List<String> unlabelled = (List<String>) browser.js("""
+                return [...document.querySelectorAll('input, textarea, select, button, progress')]
+                  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+                  .map(el => el.outerHTML.slice(0, 80));""");
+        assertThat(unlabelled).isEmpty();
+        assertThat(browser.find("#announcer").getAttribute("aria-live")).isEqualTo("polite");
+
+        browser.js("document.activeElement.blur(); window.scrollTo(0, 0)");
+        String focused = "";
+        for (int i = 0; i < 10 && !focused.equals("file-input"); i++) {
+            new org.openqa.selenium.interactions.Actions(browser.driver()).sendKeys(org.openqa.selenium.Keys.TAB).perform();
+            focused = (String) browser.js("return document.activeElement.id");
+        }
+        assertThat(focused).as("Tab reaches the file chooser").isEqualTo("file-input");
+        assertThat(browser.js("return getComputedStyle(document.getElementById('dropzone')).outlineStyle"))
+                .as("and the drop zone shows where the focus is").isEqualTo("solid");
+    }
+
+    @Test
+    void textHasEnoughContrastOnEveryScreen() throws Exception {
+        choose(writeOrdersJson(dir.resolve("contrast-orders.json"), 5), Files.writeString(dir.resolve("contrast-bad.json"), "{"));
+        awaitState("contrast-orders.json", "published");
+        awaitState("contrast-bad.json", "failed");
+        assertThat(lowContrast()).as("upload").isEmpty();
+        browser.route("#/datasets");
+        browser.awaitVisible("#datasets-table", Duration.ofSeconds(15));
+        assertThat(lowContrast()).as("datasets").isEmpty();
+        browser.route("#/datasets/contrast-orders");
+        browser.await(Duration.ofSeconds(15), d -> browser.find("#records-status").getText().startsWith("Records 1–5"), "the records");
+        assertThat(lowContrast()).as("dataset").isEmpty();
+        browser.route("#/wall");
+        browser.awaitVisible("#wall", Duration.ofSeconds(10));
+        assertThat(lowContrast()).as("wall").isEmpty();
+    }
+
     // ---- the wall ----------------------------------------------------------------------------------
 
     @Test
@@ -237,6 +307,44 @@ class WebPageIT {
             }
             return state.equals(now) ? cards.get(0) : null;
         }, fileName + " to be " + state);
+    }
+
+    static long horizontalOverflow() {
+        return (Long) browser.js("return Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)");
+    }
+
+    /**
+     * Visible text whose contrast with the background behind it is under WCAG AA: 4.5:1, or 3:1 for large
+     * text (24 px, or 18.66 px bold). Backgrounds are found by walking up to the first opaque one.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> lowContrast() {
+        return (List<String>) browser.js("""
+                const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+                const lum = ([r, g, b]) => {
+                  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+                };
+                const background = (el) => {
+                  for (; el; el = el.parentElement) {
+                    const c = rgb(getComputedStyle(el).backgroundColor);
+                    if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+                  }
+                  return [255, 255, 255];
+                };
+                const out = [];
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                  const el = n.parentElement;
+                  if (!n.textContent.trim() || !el || !el.checkVisibility() || el.closest('.visually-hidden')) continue;
+                  const s = getComputedStyle(el);
+                  const size = parseFloat(s.fontSize);
+                  const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+                  const a = lum(rgb(s.color)), b = lum(background(el));
+                  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+                  if (ratio < (large ? 3 : 4.5)) out.push(`${n.textContent.trim().slice(0, 40)}: ${ratio.toFixed(2)} (${s.color} on ${background(el)})`);
+                }
+                return out;""");
     }
 
     static long progressValue(WebElement card, int index) {
