@@ -116,6 +116,32 @@ final class Browser implements AutoCloseable {
                 .findFirst().orElse(null), css + " to show");
     }
 
+    /** Picks files in the upload page's file input, as a person does in the file chooser. */
+    void choose(Path... files) {
+        route("#/");
+        find("#file-input").sendKeys(java.util.Arrays.stream(files).map(Path::toString)
+                .collect(java.util.stream.Collectors.joining("\n")));
+    }
+
+    /**
+     * Waits until the upload card of {@code fileName} is in {@code state}; fails at once if it ends in
+     * another final state, with the card's text.
+     */
+    WebElement awaitUpload(String fileName, String state, Duration timeout) {
+        String css = "li.upload[data-name='" + fileName + "']";
+        return await(timeout, d -> {
+            List<WebElement> cards = findAll(css);
+            if (cards.isEmpty()) {
+                return null;
+            }
+            String now = cards.get(0).getAttribute("data-state");
+            if (now != null && !now.equals(state) && List.of("published", "failed", "rejected", "upload-failed").contains(now)) {
+                throw new AssertionError(fileName + " ended " + now + ", not " + state + ": " + cards.get(0).getText());
+            }
+            return state.equals(now) ? cards.get(0) : null;
+        }, fileName + " to be " + state);
+    }
+
     void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }

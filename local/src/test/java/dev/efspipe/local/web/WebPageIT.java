@@ -289,24 +289,11 @@ class WebPageIT {
     // ---- helpers -----------------------------------------------------------------------------------
 
     static void choose(Path... files) {
-        browser.route("#/");
-        WebElement input = browser.find("#file-input");
-        input.sendKeys(java.util.Arrays.stream(files).map(Path::toString).collect(Collectors.joining("\n")));
+        browser.choose(files);
     }
 
     static WebElement awaitState(String fileName, String state) {
-        String css = "li.upload[data-name='" + fileName + "']";
-        return browser.await(PUBLISHED_WITHIN, d -> {
-            List<WebElement> cards = browser.findAll(css);
-            if (cards.isEmpty()) {
-                return null;
-            }
-            String now = cards.get(0).getAttribute("data-state");
-            if (now != null && !now.equals(state) && List.of("published", "failed", "rejected", "upload-failed").contains(now)) {
-                throw new AssertionError(fileName + " ended " + now + ", not " + state + ": " + cards.get(0).getText());
-            }
-            return state.equals(now) ? cards.get(0) : null;
-        }, fileName + " to be " + state);
+        return browser.awaitUpload(fileName, state, PUBLISHED_WITHIN);
     }
 
     static long horizontalOverflow() {
