@@ -252,14 +252,15 @@ class WebPageIT {
 
     @Test
     void textHasEnoughContrastOnEveryScreen() throws Exception {
-        choose(writeOrdersJson(dir.resolve("contrast-orders.json"), 5), Files.writeString(dir.resolve("contrast-bad.json"), "{"));
-        awaitState("contrast-orders.json", "published");
-        awaitState("contrast-bad.json", "failed");
+        choose(writeOrdersJson(dir.resolve("sales-q3.json"), 5), Files.writeString(dir.resolve("sales-q4.json"), "[{\"id\": 1} {\"id\": 2}]"));
+        awaitState("sales-q3.json", "published");
+        awaitState("sales-q4.json", "failed");
         assertThat(lowContrast()).as("upload").isEmpty();
+        browser.screenshot("upload-outcomes");
         browser.route("#/datasets");
         browser.awaitVisible("#datasets-table", Duration.ofSeconds(15));
         assertThat(lowContrast()).as("datasets").isEmpty();
-        browser.route("#/datasets/contrast-orders");
+        browser.route("#/datasets/sales-q3");
         browser.await(Duration.ofSeconds(15), d -> browser.find("#records-status").getText().startsWith("Records 1–5"), "the records");
         assertThat(lowContrast()).as("dataset").isEmpty();
         browser.route("#/wall");
