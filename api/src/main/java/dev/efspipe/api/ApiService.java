@@ -72,10 +72,10 @@ public final class ApiService {
     /** Used by tests: the S3 client and presigner are the caller's (and closed by it). */
     public ApiService(ApiConfig config, WebAssets web, S3Client s3, S3Presigner presigner, Clock clock) {
         this.config = config;
-        EfsLayout layout = new EfsLayout(config.efsRoot());
-        DurableFiles files = new DurableFiles(config.pipeline().permissions());
+        EfsLayout layout = new EfsLayout(config.efs().root());
+        DurableFiles files = new DurableFiles(config.efs().permissions());
         this.messages = new MessageRoutes(new MessageWall(layout.messageDir().resolve(config.messageFile()), files,
-                config.pipeline().lockTimeout(), config.maxResponseBytes()));
+                config.efs().lockTimeout(), config.maxResponseBytes()));
         this.web = web;
         this.jobs = new JobStatus(layout);
         this.uploads = new Uploads(config, s3, presigner, jobs, clock);
@@ -90,12 +90,12 @@ public final class ApiService {
     public static ApiService fromEnvironment(Map<String, String> env) {
         ApiConfig config = ApiConfig.fromEnvironment(env);
         AwsCredentialsProvider credentials = credentials(env);
-        Region region = Region.of(config.pipeline().region());
+        Region region = Region.of(config.clients().region());
         var client = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(region).credentialsProvider(credentials);
         var presigner = S3Presigner.builder().region(region).credentialsProvider(credentials);
-        if (config.s3Endpoint() != null) {
-            client.endpointOverride(config.s3Endpoint()).forcePathStyle(true);
-            presigner.endpointOverride(config.s3Endpoint())
+        if (config.clients().s3Endpoint() != null) {
+            client.endpointOverride(config.clients().s3Endpoint()).forcePathStyle(true);
+            presigner.endpointOverride(config.clients().s3Endpoint())
                     .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
         }
         return new ApiService(config, new WebAssets("web/", ApiService.class.getClassLoader(), config.maxResponseBytes()),

@@ -27,7 +27,7 @@ class DatasetRoutesTest {
 
     private ApiService api(long maxResponseBytes) {
         ApiConfig c = TestApi.config(efs);
-        return TestApi.service(new ApiConfig(c.pipeline(), c.bucket(), c.uploadPrefix(), c.multipartThreshold(), c.partBytes(),
+        return TestApi.service(new ApiConfig(c.efs(), c.clients(), c.bucket(), c.uploadPrefix(), c.multipartThreshold(), c.partBytes(),
                 c.presignTtl(), maxResponseBytes, c.messageFile(), c.ingestRules()));
     }
 

@@ -4,7 +4,8 @@ import dev.efspipe.api.http.ApiRequest;
 import dev.efspipe.api.http.ApiResponse;
 import dev.efspipe.api.web.WebAssets;
 import dev.efspipe.config.IngestRules;
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.config.ClientConfig;
+import dev.efspipe.config.EfsConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -30,7 +31,7 @@ final class TestApi {
     private TestApi() {}
 
     static ApiConfig config(Path efsRoot) {
-        return new ApiConfig(PipelineConfig.forEfsRoot(efsRoot), "uploads", "uploads/", 100L << 20, 5L << 20,
+        return new ApiConfig(EfsConfig.at(efsRoot), ClientConfig.DEFAULT, "uploads", "uploads/", 100L << 20, 5L << 20,
                 Duration.ofMinutes(15), 4L << 20, "wall.txt", IngestRules.ACCEPT_ALL);
     }
 

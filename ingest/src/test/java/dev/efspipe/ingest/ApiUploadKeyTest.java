@@ -24,7 +24,7 @@ class ApiUploadKeyTest {
     @Test
     void datasetAndPointerInTheKeyWin() throws Exception {
         Job job = jobFor("uploads/0a8e8e0e-1c1f-4c50-9c1e-0e8e8e0e8e0e/dataset=sales/pointer=L2RhdGEvaXRlbXM/Report.json",
-                IngestRules.fromEnvironment(Map.of(IngestRules.RECORD_POINTERS, "uploads/=/records")));
+                IngestRules.from(dev.efspipe.config.Settings.environment(Map.of(IngestRules.RECORD_POINTERS, "uploads/=/records"))));
 
         assertThat(job.dataset().value()).isEqualTo("sales");
         assertThat(job.recordPointer()).isEqualTo("/data/items");

@@ -1,6 +1,6 @@
 package dev.efspipe.local.stack;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.PartFormat;
 import dev.efspipe.json.Json;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
@@ -74,8 +74,8 @@ public final class LocalStack implements AutoCloseable {
         }
 
         public static Options ephemeral(Path dataDir) {
-            return new Options(dataDir, dataDir.resolve("efs"), 0, 0, "uploads", true, PipelineConfig.DEFAULT_PART_MAX_BYTES,
-                    Functions.PROCESSOR_TIMEOUT, -1, -1, Map.of());
+            return new Options(dataDir, dataDir.resolve("efs"), 0, 0, "uploads", true, PartFormat.DEFAULT_MAX_BYTES,
+                    LocalFunctions.PROCESSOR_TIMEOUT, -1, -1, Map.of());
         }
 
         public Options withPollers(boolean on) {
@@ -136,7 +136,7 @@ public final class LocalStack implements AutoCloseable {
     private SqsClient sqs;
     private S3Client s3;
     private StackInfo info;
-    private Functions functions;
+    private LocalFunctions functions;
     private QueuePoller ingestPoller;
     private QueuePoller processPoller;
     private LocalApiServer api;
@@ -175,7 +175,7 @@ public final class LocalStack implements AutoCloseable {
 
         String ingestDlq = createQueue("pipeline-ingest-dlq", null, Duration.ofSeconds(30));
         String processDlq = createQueue("pipeline-process-dlq", null, Duration.ofSeconds(30));
-        String ingestQueue = createQueue("pipeline-ingest", arn(ingestDlq), Functions.INGEST_TIMEOUT);
+        String ingestQueue = createQueue("pipeline-ingest", arn(ingestDlq), LocalFunctions.INGEST_TIMEOUT);
         String processQueue = createQueue("pipeline-process", arn(processDlq), options.processorTimeout());
 
         var blobs = new FilesystemNio2BlobStore(s3Dir.toString());
@@ -200,9 +200,9 @@ public final class LocalStack implements AutoCloseable {
                 options.bucket(), ingestQueue, ingestDlq, processQueue, processDlq,
                 options.efsDir().toAbsolutePath(), ProcessHandle.current().pid(), null);
 
-        functions = Functions.connect(info, options);
+        functions = LocalFunctions.connect(info, options);
         if (options.apiPort() >= 0) {
-            api = LocalApiServer.start(options.apiPort(), functions.api(), Functions.API_TIMEOUT);
+            api = LocalApiServer.start(options.apiPort(), functions.api(), LocalFunctions.API_TIMEOUT);
             info = info.withApiEndpoint(api.endpoint().toString());
         }
         if (options.pollers()) {
@@ -226,7 +226,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The handlers wired to this stack, for {@code invoke}. */
-    public Functions functions() {
+    public LocalFunctions functions() {
         return functions;
     }
 
