@@ -91,6 +91,41 @@ class WebPageIT {
     }
 
     @Test
+    void fileDroppedOnTheDropZoneIsUploadedLikeAPickedOne() {
+        // What the browser delivers when a file is dragged from the desktop: a drop event whose DataTransfer holds it.
+        browser.js("""
+                const zone = document.getElementById('dropzone');
+                const data = new DataTransfer();
+                data.items.add(new File(['[{"id":1},{"id":2},{"id":3}]'], 'dropped-orders.json', { type: 'application/json' }));
+                zone.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: data }));
+                window.__highlighted = zone.classList.contains('dragging');
+                zone.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));""");
+
+        WebElement card = awaitState("dropped-orders.json", "published");
+
+        assertThat(browser.js("return window.__highlighted")).as("the zone shows a file is over it").isEqualTo(true);
+        assertThat(browser.find("#dropzone").getAttribute("class")).doesNotContain("dragging");
+        assertThat(card.findElement(By.cssSelector(".outcome")).getText()).startsWith("3 records in dropped-orders");
+    }
+
+    @Test
+    void datasetNameAndRecordPointerChosenInTheOptionsAreUsed() throws Exception {
+        Path doc = Files.writeString(dir.resolve("export.json"),
+                "{\"meta\": {\"rows\": [1, 2]}, \"data\": {\"items\": [{\"a\": 1}, {\"a\": 2}, {\"a\": 3}, {\"a\": 4}]}}");
+        browser.find("details.options summary").click();
+        browser.find("#opt-dataset").sendKeys("chosen-name");
+        browser.find("#opt-pointer").sendKeys("/data/items");
+
+        choose(doc);
+        WebElement card = awaitState("export.json", "published");
+
+        assertThat(card.findElement(By.cssSelector(".outcome")).getText()).startsWith("4 records in chosen-name");
+        Manifest manifest = published("chosen-name");
+        assertThat(manifest.records()).isEqualTo(4);
+        assertThat(manifest.recordPointer()).isEqualTo("/data/items");
+    }
+
+    @Test
     void badFileShowsItsReasonInPlainWords() throws Exception {
         Path bad = Files.writeString(dir.resolve("broken-orders.json"), "[{\"id\": 1}, {\"id\": 2,, }]");
 
