@@ -142,6 +142,13 @@ final class Browser implements AutoCloseable {
         }, fileName + " to be " + state);
     }
 
+    /** Limits the browser's upload bandwidth to {@code bytesPerSecond} (-1: no limit), as DevTools' throttling does. */
+    void throttleUploads(long bytesPerSecond) {
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                "downloadThroughput", -1, "uploadThroughput", bytesPerSecond));
+    }
+
     void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }

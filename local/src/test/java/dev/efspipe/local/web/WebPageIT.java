@@ -184,6 +184,31 @@ class WebPageIT {
         browser.screenshot("upload-multipart");
     }
 
+    @Test
+    void cancellingALargeUploadAbortsItsMultipartUpload() throws Exception {
+        Path big = writeOrdersJson(dir.resolve("cancelled-orders.json"), 60_000);
+        browser.throttleUploads(2_000_000); // bytes per second: the transfer takes seconds, time enough to cancel it
+        try {
+            choose(big);
+            WebElement card = browser.awaitVisible("li.upload[data-name='cancelled-orders.json']", Duration.ofSeconds(10));
+            browser.await(Duration.ofSeconds(30), d -> progressValue(card, 0) > 0, "the transfer to start");
+            String key = card.getAttribute("data-key");
+            assertThat(stack.s3().listMultipartUploads(b -> b.bucket(stack.info().bucket())).uploads())
+                    .as("the upload the API started").anyMatch(u -> u.key().equals(key));
+
+            card.findElement(By.xpath(".//button[text()='Cancel']")).click();
+            browser.awaitUpload("cancelled-orders.json", "cancelled", Duration.ofSeconds(30));
+
+            assertThat(card.findElement(By.cssSelector(".status-line")).getText()).contains("cancelled");
+            browser.await(Duration.ofSeconds(10), d -> stack.s3().listMultipartUploads(b -> b.bucket(stack.info().bucket()))
+                    .uploads().stream().noneMatch(u -> u.key().equals(key)), "the multipart upload to be aborted");
+            assertThat(stack.s3().listObjectsV2(b -> b.bucket(stack.info().bucket())).contents())
+                    .noneMatch(o -> o.key().equals(key));
+        } finally {
+            browser.throttleUploads(-1);
+        }
+    }
+
     // ---- browse ------------------------------------------------------------------------------------
 
     @Test
