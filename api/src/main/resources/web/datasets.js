@@ -191,16 +191,24 @@ function lineage(m) {
     h('dl', { class: 'lineage' }, rows.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', { class: k === 'Job' || k === 'Source' ? 'mono' : null }, String(v))))));
 }
 
-function fileHref(name, version, path) {
-  return apiUrl(`api/datasets/${encodeURIComponent(name)}/files/${pathSegments(path)}`, { version }).href;
+function filePath(name, path) {
+  return `api/datasets/${encodeURIComponent(name)}/files/${pathSegments(path)}`;
 }
 
 function downloads(name, version, m) {
   const section = h('section', { class: 'panel', 'aria-labelledby': 'ds-downloads' }, h('h2', { id: 'ds-downloads' }, 'Downloads'));
-  const item = (f, extra) => h('li', {},
-    h('a', { href: fileHref(name, version, f.name), download: f.name.split('/').pop() }, f.name),
-    h('span', { class: 'muted' }, ` ${bytes(f.bytes)}${extra ? ` · ${extra}` : ''}`),
-    f.sha256 ? h('span', { class: 'sha', title: `SHA-256 ${f.sha256}` }, ` sha256 ${f.sha256.slice(0, 12)}…`) : null);
+  const item = (f, extra) => {
+    const status = h('span', { class: 'download-status', 'aria-live': 'polite' });
+    const link = h('a', { href: apiUrl(filePath(name, f.name), { version }).href, download: f.name.split('/').pop(), 'data-file': f.name }, f.name);
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      download(filePath(name, f.name), version, link.getAttribute('download'), status);
+    });
+    return h('li', {}, link,
+      h('span', { class: 'muted' }, ` ${f.bytes === undefined ? '' : bytes(f.bytes)}${extra ? ` · ${extra}` : ''}`),
+      f.sha256 ? h('span', { class: 'sha', title: `SHA-256 ${f.sha256}` }, ` sha256 ${f.sha256.slice(0, 12)}…`) : null,
+      status);
+  };
   const parts = m.parts || [];
   const files = m.files || [];
   if (parts.length) {
@@ -208,9 +216,40 @@ function downloads(name, version, m) {
       h('ul', { class: 'files', id: 'parts-list' }, parts.map((p) => item(p, `${count(p.records)} records from ${p.source}`))));
   }
   if (files.length) section.append(h('h3', {}, 'Files'), h('ul', { class: 'files', id: 'files-list' }, files.map((f) => item(f))));
-  section.append(h('p', {}, h('a', { href: fileHref(name, version, 'manifest.json') }, 'manifest.json'),
-    h('span', { class: 'muted' }, ' (everything above, as JSON)')));
+  section.append(h('ul', { class: 'files' }, item({ name: 'manifest.json' }, 'everything above, as JSON')));
   return section;
+}
+
+/**
+ * Saves a published file. One API answer carries a few MB at most (a Lambda response is capped), so a
+ * larger file comes in ranges: each answer names the next range (X-Next-Range) until the last; the
+ * pieces are joined in the browser and saved under the file's name.
+ */
+async function download(path, version, fileName, status) {
+  const pieces = [];
+  let range = 'bytes=0-';
+  let received = 0;
+  status.textContent = ' downloading…';
+  try {
+    while (range) {
+      const answer = await request('GET', path, { params: { version }, headers: { Range: range, Accept: '*/*' }, what: `Download of ${fileName}` });
+      const piece = await answer.blob();
+      pieces.push(piece);
+      received += piece.size;
+      const total = Number((answer.headers.get('Content-Range') || '').split('/')[1]) || received;
+      range = answer.headers.get('X-Next-Range');
+      status.textContent = range ? ` downloading ${Math.floor((100 * received) / total)} %` : ` saved (${bytes(received)})`;
+    }
+  } catch (e) {
+    status.textContent = ` ${e.message}`;
+    return;
+  }
+  const url = URL.createObjectURL(new Blob(pieces, { type: 'application/octet-stream' }));
+  const save = h('a', { href: url, download: fileName, hidden: true });
+  document.body.append(save);
+  save.click();
+  save.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** The records preview: a table of one page, with the API's cursor for the next page. */

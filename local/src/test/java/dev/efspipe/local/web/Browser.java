@@ -32,11 +32,18 @@ final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final ChromeDriverService service;
     private final Path screenshots;
+    private final Path downloads;
 
-    private Browser(ChromeDriver driver, ChromeDriverService service, Path screenshots) {
+    private Browser(ChromeDriver driver, ChromeDriverService service, Path screenshots, Path downloads) {
         this.driver = driver;
         this.service = service;
         this.screenshots = screenshots;
+        this.downloads = downloads;
+    }
+
+    /** Where the browser saves downloads. */
+    Path downloads() {
+        return downloads;
     }
 
     /** Skips the calling test, with a message saying what to install, where Chromium or its driver is missing. */
@@ -47,8 +54,11 @@ final class Browser implements AutoCloseable {
                 "The browser tests need Chromium and its driver on the PATH (Debian: apt-get install chromium chromium-driver); "
                         + "found chromium: " + chromium.map(Path::toString).orElse("no")
                         + ", chromedriver: " + chromedriver.map(Path::toString).orElse("no"));
+        Path downloads = Files.createDirectories(profile.resolveSibling(profile.getFileName() + "-downloads"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.get().toFile());
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-default-apps", "--disable-extensions", "--hide-scrollbars", "--disable-dev-shm-usage",
@@ -62,7 +72,7 @@ final class Browser implements AutoCloseable {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         Path shots = Path.of(System.getProperty("screenshots.dir",
                 System.getProperty("java.io.tmpdir") + File.separator + "efspipe-screenshots"));
-        return new Browser(driver, service, Files.createDirectories(shots));
+        return new Browser(driver, service, Files.createDirectories(shots), downloads);
     }
 
     private static Optional<Path> onPath(String... names) {

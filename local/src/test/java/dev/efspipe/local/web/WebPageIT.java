@@ -35,6 +35,7 @@ class WebPageIT {
     /** Above this size the API answers a multipart plan; parts are S3's minimum, 5 MiB. */
     static final long MULTIPART_THRESHOLD = 6L << 20;
     static final Duration PUBLISHED_WITHIN = Duration.ofSeconds(90);
+    static final long MAX_RESPONSE_BYTES = 64 * 1024;
 
     @TempDir
     static Path dir;
@@ -48,7 +49,9 @@ class WebPageIT {
         stack = LocalStack.start(LocalStack.Options.ephemeral(dir.resolve("stack")).withApiPort(0)
                 .withEnv(Map.of("PIPELINE_MULTIPART_THRESHOLD_BYTES", Long.toString(MULTIPART_THRESHOLD),
                         "PIPELINE_MULTIPART_PART_BYTES", Long.toString(5L << 20),
-                        "PIPELINE_ACCEPT_SUFFIXES", ".json,.ndjson,.zip")));
+                        "PIPELINE_ACCEPT_SUFFIXES", ".json,.ndjson,.zip",
+                        // The smallest answer the API allows, so that a download of a few hundred kB takes several ranges.
+                        "PIPELINE_MAX_RESPONSE_BYTES", Long.toString(MAX_RESPONSE_BYTES))));
         page = stack.info().apiEndpoint() + "/";
     }
 
@@ -254,6 +257,25 @@ class WebPageIT {
     }
 
     @Test
+    void partLargerThanOneApiAnswerIsDownloadedWholeFromRanges() throws Exception {
+        choose(writeOrdersJson(dir.resolve("download-orders.json"), 1500));
+        awaitState("download-orders.json", "published");
+        Manifest manifest = published("download-orders");
+        Manifest.Part part = manifest.parts().get(0);
+        assertThat(part.bytes()).as("several answers' worth").isGreaterThan(4 * MAX_RESPONSE_BYTES);
+
+        browser.route("#/datasets/download-orders");
+        browser.awaitVisible("#parts-list a[data-file='" + part.name() + "']", Duration.ofSeconds(15)).click();
+        WebElement status = browser.find("#parts-list li .download-status");
+        browser.await(Duration.ofSeconds(60), d -> status.getText().startsWith("saved"), "the download to finish");
+
+        Path saved = browser.downloads().resolve(part.name().substring(part.name().lastIndexOf('/') + 1));
+        browser.await(Duration.ofSeconds(30), d -> Files.exists(saved) ? saved : null, "the browser to save " + saved);
+        assertThat(Files.size(saved)).isEqualTo(part.bytes());
+        assertThat(sha256(saved)).as("the same bytes as published").isEqualTo(part.sha256());
+    }
+
+    @Test
     void datasetsListShowsEachPublishedDataset() throws Exception {
         Path json = writeOrdersJson(dir.resolve("listed-orders.json"), 7);
         choose(json);
@@ -355,6 +377,10 @@ class WebPageIT {
 
     static WebElement awaitState(String fileName, String state) {
         return browser.awaitUpload(fileName, state, PUBLISHED_WITHIN);
+    }
+
+    static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     static long horizontalOverflow() {
