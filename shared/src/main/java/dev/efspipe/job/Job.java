@@ -8,7 +8,9 @@ import java.util.Objects;
 /**
  * One unit of work for the processor: the message body on the process queue.
  *
- * @param schema        message schema version ({@value #SCHEMA}); readers refuse newer schemas they don't know
+ * @param schema        message schema version ({@value #SCHEMA}: dataset as a plain string; 1 wrote it as
+ *                      {@code {"value": …}} and is still read, as {@value #SCHEMA}); readers refuse newer schemas
+ *                      they don't know
  * @param id            derived from the source, so duplicates share it
  * @param dataset       where the output is published
  * @param source        what to read
@@ -20,16 +22,17 @@ import java.util.Objects;
  */
 public record Job(int schema, JobId id, DatasetName dataset, UploadSource source, Instant announcedAt,
                   String sequencer, String recordPointer) {
-    public static final int SCHEMA = 1;
+    public static final int SCHEMA = 2;
 
     public Job {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(announcedAt, "announcedAt");
-        if (schema != SCHEMA) {
-            throw new IllegalArgumentException("Unsupported job schema " + schema + " (this build reads " + SCHEMA + ")");
+        if (schema < 1 || schema > SCHEMA) {
+            throw new IllegalArgumentException("Unsupported job schema " + schema + " (this build reads 1 to " + SCHEMA + ")");
         }
+        schema = SCHEMA; // what was read is held, and written again, in this build's form
         if (recordPointer != null && !recordPointer.isEmpty() && !recordPointer.startsWith("/")) {
             throw new IllegalArgumentException("Record pointer '" + recordPointer + "' must be empty or start with '/'");
         }

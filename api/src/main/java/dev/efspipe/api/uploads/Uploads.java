@@ -201,7 +201,10 @@ public final class Uploads {
         } catch (NoSuchKeyException e) {
             return fill(out, "missing", null, dataset(key), null);
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            // The template gives this function s3:GetObject under the upload prefix and no s3:ListBucket, so S3
+            // answers a missing key there with 403 instead of 404.
+            if (e.statusCode() == 404 || (e.statusCode() == 403 && !config.uploadPrefix().isEmpty()
+                    && key.startsWith(config.uploadPrefix()))) {
                 return fill(out, "missing", null, dataset(key), null);
             }
             throw refused("read", key, e);

@@ -30,6 +30,7 @@ class TemplateLeastPrivilegeTest {
 
     private static final String INGEST_FUNCTION = "IngestFunction";
     private static final String PROCESSOR_FUNCTION = "ProcessorFunction";
+    private static final String API_FUNCTION = "ApiFunction";
 
     /**
      * What Lambda needs to attach a function to a VPC: the EC2 part of the AWS managed policy
@@ -147,6 +148,27 @@ class TemplateLeastPrivilegeTest {
         assertThat(statementsOfFunction(INGEST_FUNCTION).stream().flatMap(statement -> statement.actions().stream()))
                 .as("actions of %s's role: ingest never reads an upload", INGEST_FUNCTION)
                 .noneMatch(action -> action.startsWith("s3:"));
+    }
+
+    @Test
+    void apiWritesAndHeadsUploadsUnderTheUploadPrefixOnlyAndUsesNoQueue() {
+        List<Statement> s3 = statementsOfFunction(API_FUNCTION).stream()
+                .filter(statement -> statement.actions().stream().anyMatch(action -> action.startsWith("s3:")))
+                .toList();
+        assertThat(s3.stream().flatMap(statement -> statement.actions().stream()))
+                .as("S3 actions of %s's role: presigned PUTs and multipart uploads are signed with its credentials, so they"
+                        + " may do exactly what it may", API_FUNCTION)
+                .containsExactlyInAnyOrder("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts",
+                        "s3:GetObject");
+        String bucket = template.resourcesOfType("AWS::S3::Bucket").keySet().iterator().next();
+        for (Statement statement : s3) {
+            assertThat(statement.resources()).as("%s: resources (objects under the upload prefix only)", statement.where())
+                    .containsExactly(Map.of("Fn::Sub", "${" + bucket + ".Arn}/${UploadPrefix}*"));
+        }
+        assertThat(statementsOfFunction(API_FUNCTION).stream().flatMap(statement -> statement.actions().stream()))
+                .as("actions of %s's role", API_FUNCTION)
+                .noneMatch(action -> action.startsWith("sqs:"))
+                .contains("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite");
     }
 
     @Test

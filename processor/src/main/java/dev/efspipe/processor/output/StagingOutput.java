@@ -9,6 +9,8 @@ import dev.efspipe.processor.json.FieldSummary;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -48,7 +50,20 @@ public final class StagingOutput implements AutoCloseable {
     private String partSource;
     private long partRecords;
     private long records;
+    /** {@link #records}, published for other threads (a release store: a plain store on x86, no fence). */
+    @SuppressWarnings("unused") // written and read through RECORDS_SEEN
+    private long recordsSeen;
     private long bytesWritten;
+
+    private static final VarHandle RECORDS_SEEN;
+
+    static {
+        try {
+            RECORDS_SEEN = MethodHandles.lookup().findVarHandle(StagingOutput.class, "recordsSeen", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public StagingOutput(Path staging, DurableFiles files, long partMaxBytes) {
         this(staging, files, partMaxBytes, false, null, bytes -> false);
@@ -93,6 +108,7 @@ public final class StagingOutput implements AutoCloseable {
     /** Counts a record passed over while {@link #skipping()}. */
     public void skipRecord() {
         records++;
+        RECORDS_SEEN.setRelease(this, records);
     }
 
     /**
@@ -123,6 +139,7 @@ public final class StagingOutput implements AutoCloseable {
         recordTarget.write('\n');
         partRecords++;
         records++;
+        RECORDS_SEEN.setRelease(this, records);
         if (uncompressed.count >= partMaxBytes) {
             closePart();
             checkBudget();
@@ -131,6 +148,11 @@ public final class StagingOutput implements AutoCloseable {
 
     public long records() {
         return records;
+    }
+
+    /** {@link #records()} for any other thread (the progress figures): at most a few records behind. */
+    public long recordsSoFar() {
+        return (long) RECORDS_SEEN.getAcquire(this);
     }
 
     /**
