@@ -67,6 +67,11 @@ class WebFollowIT {
         assertThat(card.findElement(By.cssSelector(".badge")).getText()).isEqualTo("Suspended");
         assertThat(card.findElement(By.cssSelector(".status-line")).getText()).contains("continues by itself");
         assertThat(card.findElements(By.cssSelector(".bar-row")).get(1).isDisplayed()).as("the processing bar").isTrue();
+        WebElement bar = card.findElements(By.tagName("progress")).get(1);
+        assertThat(Double.parseDouble(bar.getAttribute("value"))).as("how far the first invocation got").isStrictlyBetween(0.0, 100.0);
+        assertThat(card.findElements(By.cssSelector(".bar-row .bar-value")).get(1).getText()).matches("\\d+ %");
+        assertThat(card.findElement(By.cssSelector(".stats")).getText())
+                .matches("[\\d,]+ records · [\\d.]+ (B|kB|MB) of 1\\.4 MB read · [\\d.]+ MB/s · updated .*");
         browser.screenshot("follow-suspended");
 
         DatasetReader reader = new DatasetReader(stack.info().efsDir());
