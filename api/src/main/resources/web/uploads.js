@@ -83,8 +83,10 @@ class UploadCard {
     this.stats = h('p', { class: 'stats', hidden: true });
     this.line = h('p', { class: 'status-line' });
     this.outcome = h('p', { class: 'outcome', hidden: true });
-    this.cancel = h('button', { type: 'button', class: 'small', onclick: () => this.controller.abort() }, 'Cancel');
-    this.dismiss = h('button', { type: 'button', class: 'small', hidden: true, onclick: () => this.remove() }, 'Remove');
+    this.cancel = h('button', { type: 'button', class: 'small', 'aria-label': `Cancel the upload of ${name}`,
+      onclick: () => this.controller.abort() }, 'Cancel');
+    this.dismiss = h('button', { type: 'button', class: 'small', hidden: true, 'aria-label': `Remove ${name} from this list`,
+      onclick: () => this.remove() }, 'Remove');
     this.el = h('li', { class: 'upload', 'data-name': name },
       h('div', { class: 'upload-head' },
         h('span', { class: 'file-name' }, name),
