@@ -4,18 +4,20 @@ import dev.efspipe.catalog.Catalog;
 import dev.efspipe.catalog.CatalogEntry;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
-import dev.efspipe.job.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.Version;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.read.DatasetReader;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +74,7 @@ class UnpublishTest {
     /** Stages and publishes a version with {@code parts} part files and one extracted file, as the processor would. */
     private Version publish(DatasetName dataset, int upload, int parts) throws IOException {
         UploadSource source = UploadSource.s3("uploads", dataset.value() + ".json", null, "etag-" + upload, PART.length());
-        JobId id = JobId.of(source);
+        JobId id = source.jobId();
         Instant claimedAt = T0.plus(Duration.ofMinutes(upload));
         Path staging = files.createDirectories(layout.staging(id, 1));
         files.createDirectories(staging.resolve("parts"));
@@ -186,14 +189,14 @@ class UnpublishTest {
         assertThat(reader.current(ORDERS)).contains(otherDataset);
         assertThat(unpublishEntries()).extracting(CatalogEntry::dataset, CatalogEntry::version)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("sales", older.value()),
-                        org.assertj.core.groups.Tuple.tuple("sales", newer.value()));
+                        Tuple.tuple("sales", older.value()),
+                        Tuple.tuple("sales", newer.value()));
     }
 
     @Test
     void shouldReturnFalseAndChangeNothing_whenTheVersionWasNotPublished() throws Exception {
         publish(SALES, 1);
-        Version neverPublished = Version.of(T0.plus(Duration.ofDays(1)), JobId.of(UploadSource.s3("uploads", "x.json", null, "e", 1)));
+        Version neverPublished = Version.of(T0.plus(Duration.ofDays(1)), UploadSource.s3("uploads", "x.json", null, "e", 1).jobId());
         Map<String, String> before = snapshot();
 
         boolean removed = publisher.unpublish(SALES, Optional.of(neverPublished), "cli/1");
@@ -282,13 +285,13 @@ class UnpublishTest {
                     }
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }, runnable -> new Thread(runnable, "reader").start());
 
         try {
             // Newest first, so that CURRENT moves back each time, as well as the directory going.
-            for (Version v : versions.stream().sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Version v : versions.stream().sorted(Comparator.reverseOrder()).toList()) {
                 CountDownLatch sawAWholeVersion = new CountDownLatch(1);
                 nextCheck.set(sawAWholeVersion);
                 assertThat(sawAWholeVersion.await(30, TimeUnit.SECONDS)).as("the reader checked a whole version").isTrue();

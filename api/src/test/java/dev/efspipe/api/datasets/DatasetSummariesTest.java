@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.api.http.ApiRequest;
 import dev.efspipe.api.http.ApiProblem;
 import dev.efspipe.api.http.ApiResponse;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
@@ -82,7 +82,7 @@ class DatasetSummariesTest {
     private static Version publish(EfsLayout layout, String name, String at, long records, long partBytes, String key) throws Exception {
         DatasetName dataset = DatasetName.of(name);
         UploadSource source = UploadSource.s3("uploads", key, null, "etag-" + records, partBytes);
-        JobId job = JobId.of(source);
+        JobId job = source.jobId();
         Version version = Version.of(Instant.parse(at), job);
         Manifest m = new Manifest(Manifest.SCHEMA, dataset, version, job, source, Instant.parse(at), records, partBytes,
                 List.of(new Manifest.Part("parts/part-00000.ndjson", key, records, partBytes, "0".repeat(64))),

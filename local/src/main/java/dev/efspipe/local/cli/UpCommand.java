@@ -5,6 +5,7 @@ import dev.efspipe.local.stack.StackInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,7 +37,7 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dataDir = data.toAbsolutePath();
-        if (Stacks.running(dataDir).isPresent()) {
+        if (StackConsole.running(dataDir).isPresent()) {
             System.err.println("A local stack is already running with " + dataDir + "; see " + dataDir.resolve("stack.json"));
             return 1;
         }
@@ -50,13 +51,13 @@ final class UpCommand implements Callable<Integer> {
             stack.close();
             try {
                 Files.deleteIfExists(infoFile);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("Could not remove " + infoFile + ": " + e.getMessage());
             }
             stopped.countDown();
         }));
         StackInfo info = stack.info();
-        Stacks.printInfo(info, System.out);
+        StackConsole.printInfo(info, System.out);
         if (info.apiEndpoint() != null) {
             System.out.printf("%nThe web page and HTTP API: %s/%n"
                     + "  curl -X POST -d 'Hello from EFS!' %s/api/messages%n", info.apiEndpoint(), info.apiEndpoint());

@@ -5,10 +5,10 @@ import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.JobClaims;
 import dev.efspipe.job.JobRecord;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.local.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,30 +30,25 @@ class LeaseTakeoverIT {
     void claimOfAKilledOwnerIsTakenOverAfterTheLeaseAndNotBefore(@TempDir Path efs) throws Exception {
         Path log = efs.resolveSibling(efs.getFileName() + "-holder.log");
         Process holder = ChildJvm.main(ClaimHolderChild.class, log, Map.of(), efs.toString(), Long.toString(LEASE.toMillis()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(log) && Files.readString(log).contains("CLAIMED"))) {
-            assertThat(holder.isAlive()).as("holder alive; log: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Await.untilLogSays(holder, log, "CLAIMED", Duration.ofSeconds(60));
         EfsLayout layout = new EfsLayout(efs);
         JobClaims claims = new JobClaims(layout, new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(10), Clock.systemUTC());
 
         // While the holder is alive its renewals keep the lease live: no takeover.
-        assertThat(claims.claim(ClaimHolderChild.job(), "taker", LEASE).outcome()).isEqualTo(JobClaims.Outcome.BUSY);
+        assertThat(claims.claim(ClaimHolderChild.job(), "taker", LEASE).decision()).isEqualTo(JobClaims.Decision.BUSY);
 
         holder.destroyForcibly();
         holder.waitFor(30, TimeUnit.SECONDS);
         JobRecord afterKill = claims.read(ClaimHolderChild.job().id()).orElseThrow();
         assertThat(Instant.now()).as("the dead owner's lease is still running").isBefore(afterKill.leaseUntil());
-        assertThat(claims.claim(ClaimHolderChild.job(), "taker", LEASE).outcome())
-                .as("before the lease runs out").isEqualTo(JobClaims.Outcome.BUSY);
+        assertThat(claims.claim(ClaimHolderChild.job(), "taker", LEASE).decision())
+                .as("before the lease runs out").isEqualTo(JobClaims.Decision.BUSY);
 
         while (!Instant.now().isAfter(afterKill.leaseUntil())) {
             Thread.sleep(Math.max(1, Duration.between(Instant.now(), afterKill.leaseUntil()).toMillis() + 1));
         }
         JobClaims.Claim taken = claims.claim(ClaimHolderChild.job(), "taker", LEASE);
-        assertThat(taken.outcome()).isEqualTo(JobClaims.Outcome.ACQUIRED);
+        assertThat(taken.decision()).isEqualTo(JobClaims.Decision.ACQUIRED);
         assertThat(taken.takenOver()).isTrue();
         assertThat(taken.record().owner()).isEqualTo("taker");
         assertThat(taken.record().attempts()).isEqualTo(2);

@@ -13,8 +13,8 @@ import dev.efspipe.job.StagingSweeper;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.manifest.Manifest;
-import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.config.ProcessorConfig;
+import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.json.JsonRecordSplitter;
 import dev.efspipe.processor.output.StagingOutput;
 import dev.efspipe.processor.output.Suspension;
@@ -100,7 +100,7 @@ public final class JobProcessor {
     public JobOutcome run(Job job, InputSource input, String owner, SuspendCheck suspend) throws IOException {
         JobClaims.Claim claim = claims.claim(job, owner, config.efs().lease());
         JobRecord record = claim.record();
-        switch (claim.outcome()) {
+        switch (claim.decision()) {
             case BUSY -> {
                 return new JobOutcome(JobOutcome.Status.BUSY, job.id(), null,
                         "claimed by " + record.owner() + " until " + record.leaseUntil());
