@@ -10,7 +10,7 @@ import dev.efspipe.api.messages.MessageRoutes;
 import dev.efspipe.api.messages.MessageWall;
 import dev.efspipe.api.uploads.Uploads;
 import dev.efspipe.api.web.WebAssets;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.lock.LockTimeoutException;

@@ -1,6 +1,6 @@
 package dev.efspipe.api;
 
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
@@ -32,7 +32,7 @@ final class Published {
         EfsLayout layout = new EfsLayout(efs);
         DatasetName name = DatasetName.of(dataset);
         UploadSource source = UploadSource.s3("uploads", "uploads/" + dataset + "-" + at.toEpochMilli() + ".json", null, "e", 1);
-        JobId job = JobId.of(source);
+        JobId job = source.jobId();
         Version version = Version.of(at, job);
         Path dir = layout.version(name, version);
         Files.createDirectories(dir.resolve("parts"));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.Version;
 
 import java.time.Instant;

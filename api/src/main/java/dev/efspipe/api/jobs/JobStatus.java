@@ -3,7 +3,7 @@ package dev.efspipe.api.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.efspipe.job.FailureRecord;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.JobRecord;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;

@@ -8,7 +8,7 @@ import dev.efspipe.api.http.ApiProblem;
 import dev.efspipe.api.http.ApiRequest;
 import dev.efspipe.api.http.JsonBody;
 import dev.efspipe.api.jobs.JobStatus;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
@@ -211,7 +211,9 @@ public final class Uploads {
         } catch (SdkException e) {
             throw unavailable("look up " + key, e);
         }
-        JobId id = JobId.of(UploadSource.s3(config.bucket(), key, head.versionId(), head.eTag(), head.contentLength()));
+        // As ingest derives it: from the source and the dataset the job will publish to.
+        JobId id = UploadSource.s3(config.bucket(), key, head.versionId(), head.eTag(), head.contentLength())
+                .jobId(DatasetName.of(dataset(key)));
         if (head.contentLength() > config.ingestRules().maxObjectBytes()) {
             return fill(out, "rejected", id, dataset(key), "The object is " + head.contentLength()
                     + " bytes, over the limit of " + config.ingestRules().maxObjectBytes() + " (" + dev.efspipe.config.IngestRules.MAX_OBJECT_BYTES + ")");

@@ -36,7 +36,7 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dataDir = data.toAbsolutePath();
-        if (Stacks.running(dataDir).isPresent()) {
+        if (StackConsole.running(dataDir).isPresent()) {
             System.err.println("A local stack is already running with " + dataDir + "; see " + dataDir.resolve("stack.json"));
             return 1;
         }
@@ -51,12 +51,12 @@ final class UpCommand implements Callable<Integer> {
             try {
                 Files.deleteIfExists(infoFile);
             } catch (java.io.IOException e) {
-                System.err.println("Could not remove " + infoFile + ": " + e.getMessage());
+                System.err.println("Could not remove " + infoFile + ": " + dev.efspipe.fs.IoErrors.describe(e));
             }
             stopped.countDown();
         }));
         StackInfo info = stack.info();
-        Stacks.printInfo(info, System.out);
+        StackConsole.printInfo(info, System.out);
         if (info.apiEndpoint() != null) {
             System.out.printf("%nThe web page and HTTP API: %s/%n"
                     + "  curl -X POST -d 'Hello from EFS!' %s/api/messages%n", info.apiEndpoint(), info.apiEndpoint());

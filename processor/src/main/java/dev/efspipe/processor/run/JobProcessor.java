@@ -3,6 +3,7 @@ package dev.efspipe.processor.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.efspipe.catalog.Catalog;
 import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.job.ClaimLostException;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.InvalidInputException;
@@ -100,7 +101,7 @@ public final class JobProcessor {
     public JobOutcome run(Job job, InputSource input, String owner, SuspendCheck suspend) throws IOException {
         JobClaims.Claim claim = claims.claim(job, owner, config.efs().lease());
         JobRecord record = claim.record();
-        switch (claim.outcome()) {
+        switch (claim.decision()) {
             case BUSY -> {
                 return new JobOutcome(JobOutcome.Status.BUSY, job.id(), null,
                         "claimed by " + record.owner() + " until " + record.leaseUntil());
@@ -226,7 +227,7 @@ public final class JobProcessor {
                 LOG.warning("Job " + job.id() + ": " + e.getMessage());
             } catch (IOException e) {
                 // Figures are for people; the next write brings them up to date. Only a lost claim stops the job.
-                LOG.warning("Job " + job.id() + ": progress not recorded (will try again): " + e.getMessage());
+                LOG.warning("Job " + job.id() + ": progress not recorded (will try again): " + IoErrors.describe(e));
             }
         }
 
@@ -251,7 +252,7 @@ public final class JobProcessor {
         try {
             sweeper.sweep();
         } catch (IOException e) {
-            LOG.warning("Sweeping " + layout.stagingDir() + " failed (will try again later): " + e.getMessage());
+            LOG.warning("Sweeping " + layout.stagingDir() + " failed (will try again later): " + IoErrors.describe(e));
         }
     }
 
@@ -333,7 +334,7 @@ public final class JobProcessor {
                 claims.renew(job.id(), owner, config.efs().lease());
             } catch (IOException e) {
                 lost.compareAndSet(null, e);
-                LOG.warning("Job " + job.id() + ": lease renewal failed: " + e.getMessage());
+                LOG.warning("Job " + job.id() + ": lease renewal failed: " + IoErrors.describe(e));
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }
