@@ -1,8 +1,11 @@
 package dev.efspipe.local.cli;
 
 import dev.efspipe.fs.IoErrors;
+import dev.efspipe.local.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.io.IOException;
 
 /**
  * {@code ./pipeline}: the local stack and the tools around it. Each subcommand is its own class.
@@ -11,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Event-driven file processing on Lambda + EFS, run locally.",
         subcommands = {DemoCommand.class, UpCommand.class, ProcessCommand.class, InvokeCommand.class,
                 CatalogCommand.class, CatCommand.class, UnpublishCommand.class,
-                dev.efspipe.local.bench.BenchCommand.class})
+                BenchCommand.class})
 public final class PipelineCli {
     /**
      * Bad arguments and I/O failures are reported as one line naming the command and the problem; only an
@@ -23,7 +26,7 @@ public final class PipelineCli {
             cmd.getErr().println(name + ": " + e.getMessage());
             return 2;
         }
-        if (e instanceof java.io.IOException io) {
+        if (e instanceof IOException io) {
             // In words: why, the path, and for a refused access what is needed and who has it.
             cmd.getErr().println(name + ": " + IoErrors.describe(io));
             return 1;

@@ -1,10 +1,12 @@
 package dev.efspipe.local.cli;
 
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.local.stack.LocalStack;
 import dev.efspipe.local.stack.StackInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -50,8 +52,8 @@ final class UpCommand implements Callable<Integer> {
             stack.close();
             try {
                 Files.deleteIfExists(infoFile);
-            } catch (java.io.IOException e) {
-                System.err.println("Could not remove " + infoFile + ": " + dev.efspipe.fs.IoErrors.describe(e));
+            } catch (IOException e) {
+                System.err.println("Could not remove " + infoFile + ": " + IoErrors.describe(e));
             }
             stopped.countDown();
         }));
