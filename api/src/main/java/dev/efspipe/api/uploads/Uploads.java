@@ -3,7 +3,7 @@ package dev.efspipe.api.uploads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.efspipe.api.ApiConfig;
+import dev.efspipe.api.config.ApiConfig;
 import dev.efspipe.api.http.ApiProblem;
 import dev.efspipe.api.http.ApiRequest;
 import dev.efspipe.api.http.JsonBody;
