@@ -1,5 +1,6 @@
 package dev.efspipe.api;
 
+import dev.efspipe.api.config.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.api.http.ApiResponse;
 import dev.efspipe.json.Json;

@@ -1,5 +1,6 @@
 package dev.efspipe.api;
 
+import dev.efspipe.api.config.ApiConfig;
 import dev.efspipe.api.http.ApiRequest;
 import dev.efspipe.api.http.ApiResponse;
 import dev.efspipe.api.web.WebAssets;

@@ -2,6 +2,7 @@ package dev.efspipe.processor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.efspipe.config.Settings;
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.LocalProcess;
 import dev.efspipe.json.Json;
@@ -125,7 +126,11 @@ public final class ProcessorService {
                 continueLater(job);
             }
             return SqsBatch.Result.ACK;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: "
+                    + IoErrors.describe(e), e);
+            return SqsBatch.Result.RETRY;
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: " + e, e);
             return SqsBatch.Result.RETRY;
         }

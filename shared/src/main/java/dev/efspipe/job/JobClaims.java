@@ -34,7 +34,7 @@ import java.util.function.UnaryOperator;
 public final class JobClaims {
     /** What {@link #claim} decided. */
     public enum Decision {
-        /** The caller owns the job now (first claim, or a takeover of an expired lease). */
+        /** The caller owns the job now (first claim, or a takeover of an expired lease or of a local owner that is gone). */
         ACQUIRED,
         /** Another processor holds a live lease: leave the job alone and let the message come back later. */
         BUSY,

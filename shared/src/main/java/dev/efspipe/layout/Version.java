@@ -3,7 +3,6 @@ package dev.efspipe.layout;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.efspipe.layout.JobId;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

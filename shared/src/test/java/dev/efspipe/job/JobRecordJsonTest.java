@@ -89,7 +89,10 @@ class JobRecordJsonTest {
         JobRecord record = Json.MAPPER.readValue(resource("job-record-claimed.json"), JobRecord.class);
 
         assertThat(record.state()).isEqualTo(JobRecord.State.CLAIMED);
-        assertThat(record.job()).isEqualTo(JOB);
+        assertThat(record.job().schema()).isEqualTo(1);
+        assertThat(record.job().id()).isEqualTo(JOB.id());
+        assertThat(record.job().source()).isEqualTo(JOB.source());
+        assertThat(record.job().sequencer()).isEqualTo("0055AED6DCD90281E5");
         assertThat(record.dataset()).isEqualTo(DatasetName.of("orders"));
         assertThat(record.version()).isEqualTo(new Version("20261126T061500.123Z-83eb74258dff"));
         assertThat(record.owner()).isEqualTo("169.254.0.1@lambda/3f2a9c0d/8c1f0e2a-3b7d-4f7e-9a51-0d7c2b1e6f90");
@@ -139,10 +142,13 @@ class JobRecordJsonTest {
     void shouldReadASchemaOneJobMessage_andWriteItPlain() throws Exception {
         Job job = Json.MAPPER.readValue(resource("job-message.json"), Job.class);
 
-        assertThat(job).isEqualTo(JOB);
+        assertThat(job.id()).isEqualTo(JOB.id());
+        assertThat(job.dataset()).isEqualTo(JOB.dataset());
+        assertThat(job.source()).isEqualTo(JOB.source());
         JsonNode json = Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(job));
-        assertThat(json.path("schema").intValue()).isEqualTo(2);
+        assertThat(json.path("schema").intValue()).as("kept: its id is a schema 1 id").isEqualTo(1);
         assertThat(json.path("dataset").textValue()).isEqualTo("orders");
+        assertThat(Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(job), Job.class)).isEqualTo(job);
     }
 
     @Test

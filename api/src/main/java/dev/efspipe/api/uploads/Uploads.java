@@ -3,7 +3,7 @@ package dev.efspipe.api.uploads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.efspipe.api.ApiConfig;
+import dev.efspipe.api.config.ApiConfig;
 import dev.efspipe.api.http.ApiProblem;
 import dev.efspipe.api.http.ApiRequest;
 import dev.efspipe.api.http.JsonBody;
@@ -211,7 +211,9 @@ public final class Uploads {
         } catch (SdkException e) {
             throw unavailable("look up " + key, e);
         }
-        JobId id = UploadSource.s3(config.bucket(), key, head.versionId(), head.eTag(), head.contentLength()).jobId();
+        // As ingest derives it: from the source and the dataset the job will publish to.
+        JobId id = UploadSource.s3(config.bucket(), key, head.versionId(), head.eTag(), head.contentLength())
+                .jobId(DatasetName.of(dataset(key)));
         if (head.contentLength() > config.ingestRules().maxObjectBytes()) {
             return fill(out, "rejected", id, dataset(key), "The object is " + head.contentLength()
                     + " bytes, over the limit of " + config.ingestRules().maxObjectBytes() + " (" + dev.efspipe.config.IngestRules.MAX_OBJECT_BYTES + ")");

@@ -56,7 +56,7 @@ final class StackConsole {
                 return Optional.of(info);
             }
         } catch (IOException e) {
-            System.err.println("Ignoring unreadable " + file + ": " + e.getMessage());
+            System.err.println("Ignoring unreadable " + file + ": " + dev.efspipe.fs.IoErrors.describe(e));
         }
         return Optional.empty();
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.efspipe.api.ApiConfig;
+import dev.efspipe.api.config.ApiConfig;
 import dev.efspipe.api.ApiHandler;
 import dev.efspipe.json.Json;
 

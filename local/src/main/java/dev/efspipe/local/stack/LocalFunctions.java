@@ -2,7 +2,7 @@ package dev.efspipe.local.stack;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.efspipe.api.ApiConfig;
+import dev.efspipe.api.config.ApiConfig;
 import dev.efspipe.api.ApiHandler;
 import dev.efspipe.api.ApiService;
 import dev.efspipe.config.ClientConfig;

@@ -1,7 +1,7 @@
 package dev.efspipe.local.deploy;
 
 import dev.efspipe.config.ClientConfig;
-import dev.efspipe.api.ApiConfig;
+import dev.efspipe.api.config.ApiConfig;
 import dev.efspipe.config.Settings;
 import dev.efspipe.ingest.IngestConfig;
 import dev.efspipe.processor.config.ProcessorConfig;

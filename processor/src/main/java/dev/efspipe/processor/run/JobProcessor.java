@@ -3,6 +3,7 @@ package dev.efspipe.processor.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.efspipe.catalog.Catalog;
 import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.job.ClaimLostException;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.InvalidInputException;
@@ -228,7 +229,7 @@ public final class JobProcessor {
                 LOG.warning("Job " + job.id() + ": " + e.getMessage());
             } catch (IOException e) {
                 // Figures are for people; the next write brings them up to date. Only a lost claim stops the job.
-                LOG.warning("Job " + job.id() + ": progress not recorded (will try again): " + e.getMessage());
+                LOG.warning("Job " + job.id() + ": progress not recorded (will try again): " + IoErrors.describe(e));
             }
         }
 
@@ -253,7 +254,7 @@ public final class JobProcessor {
         try {
             sweeper.sweep();
         } catch (IOException e) {
-            LOG.warning("Sweeping " + layout.stagingDir() + " failed (will try again later): " + e.getMessage());
+            LOG.warning("Sweeping " + layout.stagingDir() + " failed (will try again later): " + IoErrors.describe(e));
         }
     }
 
@@ -335,7 +336,7 @@ public final class JobProcessor {
                 claims.renew(job.id(), owner, config.efs().lease());
             } catch (IOException e) {
                 lost.compareAndSet(null, e);
-                LOG.warning("Job " + job.id() + ": lease renewal failed: " + e.getMessage());
+                LOG.warning("Job " + job.id() + ": lease renewal failed: " + IoErrors.describe(e));
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }

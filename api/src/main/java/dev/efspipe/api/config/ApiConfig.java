@@ -1,4 +1,4 @@
-package dev.efspipe.api;
+package dev.efspipe.api.config;
 
 import dev.efspipe.config.ClientConfig;
 import dev.efspipe.config.EfsConfig;
@@ -41,7 +41,7 @@ public record ApiConfig(EfsConfig efs, ClientConfig clients, String bucket, Stri
     /** What a Lambda response behind API Gateway may carry, JSON envelope included. */
     public static final long LAMBDA_RESPONSE_CAP = 6L * 1024 * 1024;
     /** The largest body that, base64-encoded with room for headers, fits {@link #LAMBDA_RESPONSE_CAP}. */
-    static final long MAX_BODY_BYTES = (LAMBDA_RESPONSE_CAP - 64 * 1024) * 3 / 4;
+    public static final long MAX_BODY_BYTES = (LAMBDA_RESPONSE_CAP - 64 * 1024) * 3 / 4;
 
     public ApiConfig {
         Objects.requireNonNull(efs, "efs");
