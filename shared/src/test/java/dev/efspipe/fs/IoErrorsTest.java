@@ -3,6 +3,7 @@ package dev.efspipe.fs;
 import dev.efspipe.config.Permissions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +69,7 @@ class IoErrorsTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-Xshare:off",
                 "-cp", dir.resolve("classes").toString(), IoErrorChild.class.getName(), op, path.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("child as nobody: %s", out).isZero();
         return out;
@@ -250,7 +251,7 @@ class IoErrorsTest {
         assumeTrue(root(), "mounting a tmpfs needs root: run the tests as root to see this failure for real");
         assumeTrue(onPath("mount"), "no mount command");
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assumeTrue(p.exitValue() == 0, "mount -t tmpfs refused here (a container without CAP_SYS_ADMIN?): " + out.trim());
     }
@@ -267,14 +268,14 @@ class IoErrorsTest {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             PrintStream old = System.out;
             synchronized (IoErrorsTest.class) {
-                System.setOut(new PrintStream(buf, true));
+                System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
                 try {
                     IoErrorChild.main(new String[] {op, path.toString()});
                 } finally {
                     System.setOut(old);
                 }
             }
-            return buf.toString().trim();
+            return buf.toString(StandardCharsets.UTF_8).trim();
         }
     }
 }

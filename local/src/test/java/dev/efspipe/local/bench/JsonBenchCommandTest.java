@@ -1,5 +1,6 @@
 package dev.efspipe.local.bench;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,13 +46,13 @@ class JsonBenchCommandTest {
         int exit;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new JsonBenchCommand()).setErr(new PrintWriter(err, true)).execute(args.toArray(String[]::new));
+            exit = new CommandLine(new JsonBenchCommand()).setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true)).execute(args.toArray(String[]::new));
         } finally {
             System.setOut(stdout);
         }
         String printed = out.toString(StandardCharsets.UTF_8);
 
-        assertThat(exit).as("%s%n%s", printed, err).isZero();
+        assertThat(exit).as("%s%n%s", printed, err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(printed).contains("Records: " + records + " (" + layout + ")")
                 .contains("Jackson token scan (baseline)")
                 .contains("Jackson copyCurrentStructure")

@@ -1,5 +1,6 @@
 package dev.efspipe.local.cli;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class IoErrorWordsIT {
 
     @Test
     void catAsAUserOutsideTheGroup_andProcessAsAReaderInTheGroup_sayWhatAccessIsNeeded() throws Exception {
-        assumeTrue(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim().equals("0"),
+        assumeTrue(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().equals("0"),
                 "needs root, to run the CLI as another user");
         assumeTrue(onPath("setpriv"), "no setpriv (util-linux) to run the CLI as another user");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -71,7 +72,7 @@ class IoErrorWordsIT {
         }
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), out);
     }

@@ -2,6 +2,7 @@ package dev.efspipe.local.cli;
 
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.read.DatasetReader;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,7 @@ class ProcessUnderAnotherDatasetIT {
             cmd.addAll(List.of("--dataset", dataset));
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), out);
     }
