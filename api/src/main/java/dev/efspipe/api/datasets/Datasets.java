@@ -248,7 +248,7 @@ public final class Datasets {
             }
             return new ApiResponse(partial && size > 0 ? 206 : 200, headers, buf.array(), true);
         } catch (NoSuchFileException e) {
-            throw new ApiProblem(410, "Gone", "Version " + version + " of " + dataset + " is no longer published");
+            throw new ApiProblem(410, "Gone", "Version " + version + " of " + dataset + " is no longer published").causedBy(e);
         }
     }
 
@@ -284,7 +284,7 @@ public final class Datasets {
             }
             return new long[] {first, last};
         } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("Range '" + DatasetName.printable(header) + "' has a number out of range");
+            throw ApiProblem.badRequest("Range '" + DatasetName.printable(header) + "' has a number out of range").causedBy(e);
         }
     }
 

@@ -34,7 +34,7 @@ public record RecordCursor(Version version, int part, long offset) {
         try {
             n = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(cursor));
         } catch (IllegalArgumentException | java.io.IOException e) {
-            throw invalid("it is not one this API issued");
+            throw invalid("it is not one this API issued").causedBy(e);
         }
         if (n == null || !n.isObject() || n.size() != 3 || !n.path("v").isTextual() || !n.path("p").isInt()
                 || !n.path("o").isIntegralNumber() || !n.path("o").canConvertToLong()) {

@@ -30,6 +30,12 @@ public final class ApiProblem extends Exception {
         this.headers = Map.copyOf(headers);
     }
 
+    /** Keeps what went wrong underneath (for logs); the client sees only the detail. */
+    public ApiProblem causedBy(Throwable cause) {
+        initCause(cause);
+        return this;
+    }
+
     public static ApiProblem badRequest(String detail) {
         return new ApiProblem(400, "Bad request", detail);
     }

@@ -8,6 +8,7 @@ import dev.efspipe.layout.DatasetName;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** A request's JSON object body, read strictly: bounded, an object, no field the route does not know. */
@@ -36,7 +37,7 @@ public final class JsonBody {
         }
         if (node == null || !node.isObject()) {
             throw ApiProblem.badRequest("The body must be a JSON object, got " + (node == null ? "nothing"
-                    : node.getNodeType().toString().toLowerCase()));
+                    : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         List<String> unknown = new ArrayList<>();
         node.fieldNames().forEachRemaining(f -> {
@@ -57,7 +58,7 @@ public final class JsonBody {
             throw ApiProblem.badRequest("The field '" + field + "' is required");
         }
         if (!v.isTextual()) {
-            throw ApiProblem.badRequest("The field '" + field + "' must be a string, got " + v.getNodeType().toString().toLowerCase());
+            throw ApiProblem.badRequest("The field '" + field + "' must be a string, got " + v.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         return v.asText();
     }

@@ -66,7 +66,7 @@ public final class PathSegments {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
-            throw ApiProblem.badRequest("The path segment '" + DatasetName.printable(segment) + "' does not decode to UTF-8");
+            throw ApiProblem.badRequest("The path segment '" + DatasetName.printable(segment) + "' does not decode to UTF-8").causedBy(e);
         }
         if (decoded.chars().anyMatch(Character::isISOControl)) {
             throw ApiProblem.badRequest("The path segment '" + DatasetName.printable(decoded) + "' has a control character");

@@ -56,7 +56,7 @@ public final class MessageRoutes {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            throw ApiProblem.badRequest("The message is not UTF-8 text");
+            throw ApiProblem.badRequest("The message is not UTF-8 text").causedBy(e);
         }
         int end = text.length();
         while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
