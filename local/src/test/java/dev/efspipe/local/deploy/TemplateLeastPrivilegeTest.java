@@ -30,6 +30,7 @@ class TemplateLeastPrivilegeTest {
 
     private static final String INGEST_FUNCTION = "IngestFunction";
     private static final String PROCESSOR_FUNCTION = "ProcessorFunction";
+    private static final String API_FUNCTION = "ApiFunction";
 
     /**
      * What Lambda needs to attach a function to a VPC: the EC2 part of the AWS managed policy
@@ -176,6 +177,27 @@ class TemplateLeastPrivilegeTest {
                 .isEqualTo(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "UploadPrefix"), "")))));
         assertThat(template.environmentOf(INGEST_FUNCTION).get("PIPELINE_ACCEPT_PREFIXES"))
                 .as("ingest accepts the keys under the same prefix").isEqualTo(Template.ref("UploadPrefix"));
+    }
+
+    @Test
+    void apiWritesAndHeadsUploadsUnderTheUploadPrefixOnlyAndUsesNoQueue() {
+        List<Statement> s3 = statementsOfFunction(API_FUNCTION).stream()
+                .filter(statement -> statement.actions().stream().anyMatch(action -> action.startsWith("s3:")))
+                .toList();
+        assertThat(s3.stream().flatMap(statement -> statement.actions().stream()))
+                .as("S3 actions of %s's role: presigned PUTs and multipart uploads are signed with its credentials, so they"
+                        + " may do exactly what it may", API_FUNCTION)
+                .containsExactlyInAnyOrder("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts",
+                        "s3:GetObject");
+        String bucket = template.resourcesOfType("AWS::S3::Bucket").keySet().iterator().next();
+        for (Statement statement : s3) {
+            assertThat(statement.resources()).as("%s: resources (objects under the upload prefix only)", statement.where())
+                    .containsExactly(Map.of("Fn::Sub", "${" + bucket + ".Arn}/${UploadPrefix}*"));
+        }
+        assertThat(statementsOfFunction(API_FUNCTION).stream().flatMap(statement -> statement.actions().stream()))
+                .as("actions of %s's role", API_FUNCTION)
+                .noneMatch(action -> action.startsWith("sqs:"))
+                .contains("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite");
     }
 
     @Test
