@@ -2,6 +2,7 @@ package dev.efspipe.fs;
 
 import dev.efspipe.config.Permissions;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -75,37 +76,101 @@ public final class DurableFiles {
     public OutputStream createFile(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false));
         setMode(file, false);
-        return Channels.newOutputStream(ch);
+        return new OnPath(Channels.newOutputStream(ch), file);
+    }
+
+    /** A stream whose failures name its file: a bare "No space left on device" from {@code write} does not. */
+    private static final class OnPath extends FilterOutputStream {
+        private final Path file;
+
+        OnPath(OutputStream out, Path file) {
+            super(out);
+            this.file = file;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
+        }
     }
 
     /**
      * Creates {@code file} with {@code content} only if it does not exist yet (exclusive create, the
      * primitive behind job claims). Returns false, writing nothing, when it exists.
+     *
+     * <p>Readers never see it empty or half written: the content goes to a temporary sibling first, is
+     * fsynced, and then appears under its name by {@code link(2)}, which fails when the name exists (an
+     * exclusive create that is whole from its first instant; EFS and local file systems both support
+     * hard links). A plain {@code O_CREAT|O_EXCL} create followed by a write shows lock-free readers (the
+     * API's job status, a container) an empty file in between.
      */
     public boolean createExclusively(Path file, byte[] content) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
-            setMode(file, false);
-            ch.write(ByteBuffer.wrap(content));
-            ch.force(true);
-        } catch (FileAlreadyExistsException e) {
-            return false;
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            writeNew(tmp, content);
+            try {
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         fsyncDirectory(file.getParent());
         return true;
+    }
+
+    private void writeNew(Path file, byte[] content) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
+            setMode(file, false);
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            try {
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
+        }
     }
 
     /** Replaces {@code target} with {@code content} atomically: readers see the old or the new bytes, never a mix. */
     public void writeAtomically(Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
-                setMode(tmp, false);
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
+            writeNew(tmp, content);
             moveAtomically(tmp, target, true);
         } finally {
             Files.deleteIfExists(tmp);
