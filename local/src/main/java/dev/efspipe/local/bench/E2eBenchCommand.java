@@ -97,7 +97,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage(), warmups, runs);
             Inputs in = new Inputs(work);
             for (String c : cases) {
-                Case defined = define(c, in, pipeline, work);
+                Case defined = define(c, in, pipeline);
                 if (!prepare) {
                     run(withBefore(defined, pipeline));
                 }
@@ -164,7 +164,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Case define(String name, Inputs in, Path pipeline, Path work) throws IOException {
+    private Case define(String name, Inputs in, Path pipeline) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar = ownJar().toString();
         Map<String, String> defaultHeap = envWithJavaOpts(null);
