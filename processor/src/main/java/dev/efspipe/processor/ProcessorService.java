@@ -42,9 +42,6 @@ import java.util.logging.Logger;
  */
 public final class ProcessorService {
     private static final Logger LOG = Logger.getLogger(ProcessorService.class.getName());
-    /** Distinguishes this execution environment's claims from those of every other. */
-    private static final String ENVIRONMENT = ManagementFactory.getRuntimeMXBean().getName() + "/"
-            + UUID.randomUUID().toString().substring(0, 8);
     /**
      * Outside Lambda (the local stack) a claim's owner names this process, so the claims of a killed stack are
      * taken over at once; in Lambda they keep the lease rule. Decided by this process's own environment, not by
@@ -119,7 +116,7 @@ public final class ProcessorService {
                         + ", which the processor function cannot read; dropped");
                 return SqsBatch.Result.ACK;
             }
-            JobOutcome outcome = processor.run(job, input, OWNER_NAMES.apply(ENVIRONMENT + "/" + requestId),
+            JobOutcome outcome = processor.run(job, input, OWNER_NAMES.apply(Environment.NAME + "/" + requestId),
                     suspendCheck(remainingMillis));
             LOG.info(() -> "Job " + job.id() + " " + outcome.status() + ": " + outcome.detail());
             if (outcome.status() == JobOutcome.Status.SUSPENDED) {
@@ -177,5 +174,14 @@ public final class ProcessorService {
         } catch (SdkException e) {
             throw new IOException("Could not send the continuation of job " + job.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Distinguishes this execution environment's claims from those of every other. A holder of its own: made on
+     * the first message, not by {@code ./pipeline process}, which names its owner itself (the management beans
+     * and the random generator cost a command a tenth of a second at start).
+     */
+    private static final class Environment {
+        static final String NAME = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

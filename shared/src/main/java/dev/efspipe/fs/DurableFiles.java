@@ -79,8 +79,29 @@ public final class DurableFiles {
         return new OnPath(Channels.newOutputStream(ch), file);
     }
 
+    /**
+     * As {@link #createFile(Path)}, with the file handed to {@code early} when the stream is closed: it is fsynced
+     * in the background (and its descriptor closed there) while the caller writes the next one.
+     */
+    public OutputStream createFile(Path file, EarlyForce early) throws IOException {
+        FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false));
+        setMode(file, false);
+        return new OnPath(Channels.newOutputStream(ch), file) {
+            private boolean closed;
+
+            @Override
+            public void close() throws IOException {
+                if (!closed) {
+                    closed = true;
+                    flush();
+                    early.forceAndClose(ch, file);
+                }
+            }
+        };
+    }
+
     /** A stream whose failures name its file: a bare "No space left on device" from {@code write} does not. */
-    private static final class OnPath extends FilterOutputStream {
+    private static class OnPath extends FilterOutputStream {
         private final Path file;
 
         OnPath(OutputStream out, Path file) {

@@ -1,6 +1,7 @@
 package dev.efspipe.processor.output;
 
 import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.fs.EarlyForce;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
@@ -44,6 +45,8 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private final Map<String, Manifest.FileEntry> alreadyExtracted = new HashMap<>();
     private final FieldSummary fields;
     private final long skipUntil;
+    /** Extracted files are fsynced in the background while the next is written (threads only once one is). */
+    private final EarlyForce early = new EarlyForce();
 
     private CountingDigestOutputStream part;
     private Counting uncompressed;
@@ -184,7 +187,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
                     + "' is below a path that an earlier entry wrote as a file", e);
         }
         CountingDigestOutputStream out;
-        try (OutputStream raw = files.createFile(target)) {
+        try (OutputStream raw = files.createFile(target, early)) {
             out = new CountingDigestOutputStream(new BufferedOutputStream(raw, 1 << 16));
             in.transferTo(out);
             out.flush();
@@ -200,10 +203,18 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
         return entry;
     }
 
-    /** Closes the open part; the lists are complete afterwards. */
+    /** Closes the open part and waits for the extracted files' fsyncs; the lists are complete afterwards. */
     @Override
     public void close() throws IOException {
-        closePart();
+        try {
+            closePart();
+        } finally {
+            try {
+                early.await();
+            } finally {
+                early.close();
+            }
+        }
     }
 
     public List<Manifest.Part> parts() {
