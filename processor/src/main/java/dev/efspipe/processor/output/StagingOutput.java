@@ -47,6 +47,10 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private final long skipUntil;
     /** Extracted files are fsynced in the background while the next is written (threads only once one is). */
     private final EarlyForce early = new EarlyForce();
+    private static final int COPY_BUFFER = 1 << 16;
+    private byte[] copyBuffer;
+    /** The directory the last extracted file went to (created, or found to be one). */
+    private Path lastDirectory;
 
     private CountingDigestOutputStream part;
     private Counting uncompressed;
@@ -181,16 +185,24 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' would be written outside files/");
         }
         try {
-            files.createDirectories(target.getParent());
+            // Entries of one directory come together: its existence is looked up once, not once per file.
+            if (!target.getParent().equals(lastDirectory)) {
+                lastDirectory = files.createDirectories(target.getParent());
+            }
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative)
                     + "' is below a path that an earlier entry wrote as a file", e);
         }
         CountingDigestOutputStream out;
         try (OutputStream raw = files.createFile(target, early)) {
-            out = new CountingDigestOutputStream(new BufferedOutputStream(raw, 1 << 16));
-            in.transferTo(out);
-            out.flush();
+            // One buffer for every file, filled before each write: the bytes are copied once from the reader into
+            // it and written from there (a buffered stream and transferTo would copy them twice more, in 8 KiB steps).
+            out = new CountingDigestOutputStream(raw);
+            byte[] buf = copyBuffer();
+            int n;
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                out.write(buf, 0, n);
+            }
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' appears twice in the input", e);
         }
@@ -201,6 +213,13 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             checkBudget();
         }
         return entry;
+    }
+
+    private byte[] copyBuffer() {
+        if (copyBuffer == null) {
+            copyBuffer = new byte[COPY_BUFFER];
+        }
+        return copyBuffer;
     }
 
     /** Closes the open part and waits for the extracted files' fsyncs; the lists are complete afterwards. */
