@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
 import dev.efspipe.json.Json;
+import dev.efspipe.text.Printable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class Ingestor {
      */
     public List<Job> handleDirect(JsonNode event) throws IOException {
         UploadAnnouncements.Outcome outcome = announcements.read(event);
-        outcome.ignored().forEach(reason -> LOG.info(() -> "Ignored: " + reason));
+        outcome.ignored().forEach(reason -> LOG.info(() -> "Ignored: " + Printable.escape(reason)));
         for (Job job : outcome.jobs()) {
             send(job);
         }
@@ -93,7 +94,7 @@ public final class Ingestor {
             deadLetter(message, e.getMessage());
             return;
         }
-        outcome.ignored().forEach(reason -> LOG.info(() -> "Message " + message.getMessageId() + " ignored: " + reason));
+        outcome.ignored().forEach(reason -> LOG.info(() -> "Message " + message.getMessageId() + " ignored: " + Printable.escape(reason)));
         for (Job job : outcome.jobs()) {
             send(job);
         }
@@ -107,7 +108,8 @@ public final class Ingestor {
         LOG.info(() -> "Queued job " + job.id() + " for " + job.source().describe() + " -> dataset " + job.dataset());
     }
 
-    private void deadLetter(SQSEvent.SQSMessage message, String reason) throws IOException {
+    private void deadLetter(SQSEvent.SQSMessage message, String rawReason) throws IOException {
+        String reason = Printable.escape(rawReason); // it quotes keys and paths from the announcement
         LOG.warning("Message " + message.getMessageId() + " can never succeed, dead-lettered: " + reason);
         deadLetters.send(message.getBody(), reason, message.getMessageId());
     }

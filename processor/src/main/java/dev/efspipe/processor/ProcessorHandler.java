@@ -15,6 +15,7 @@ import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.run.Budget;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
+import dev.efspipe.text.Printable;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -80,7 +81,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
                 job = Json.MAPPER.readValue(message.getBody(), Job.class);
             } catch (IOException | RuntimeException e) {
                 // Only ingest writes to this queue; a body that is not a job will never become one.
-                LOG.warning("Message " + message.getMessageId() + " is not a job and is dropped: " + e.getMessage());
+                LOG.warning("Message " + message.getMessageId() + " is not a job and is dropped: " + Printable.escape(e.getMessage()));
                 continue;
             }
             if (!job.source().scheme().equals("s3") && !job.source().scheme().equals("efs")) {
@@ -96,7 +97,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
                     continueLater(job);
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: " + e, e);
+                LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: " + Printable.escape(String.valueOf(e)), e);
                 retry.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }

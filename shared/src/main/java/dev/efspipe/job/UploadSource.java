@@ -1,5 +1,7 @@
 package dev.efspipe.job;
 
+import dev.efspipe.text.Printable;
+
 import java.util.Objects;
 
 /**
@@ -48,12 +50,12 @@ public record UploadSource(String scheme, String bucket, String key, String vers
         return String.join("\u0000", scheme, bucket == null ? "" : bucket, key, tag, Long.toString(size));
     }
 
-    /** A short human form for logs and messages: {@code s3://bucket/key}. */
+    /** A short human form for logs and messages: {@code s3://bucket/key}, escaped ({@link Printable}): keys come from input. */
     public String describe() {
-        return switch (scheme) {
+        return Printable.escape(switch (scheme) {
             case "s3" -> "s3://" + bucket + "/" + key;
             case "efs" -> "efs:inbox/" + key;
             default -> "file:" + key;
-        };
+        });
     }
 }

@@ -51,20 +51,9 @@ public record DatasetName(String value) {
         return new DatasetName(folded.isEmpty() ? "dataset" : folded);
     }
 
-    /** Makes an untrusted string safe to put into an error message: control characters escaped, length capped. */
+    /** An untrusted name for a message: {@link dev.efspipe.text.Printable#escape(String, int)}, capped at 200 code points. */
     public static String printable(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(200).forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                b.append(String.format("\\u%04x", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        return s.codePointCount(0, s.length()) > 200 ? b + "…" : b.toString();
+        return dev.efspipe.text.Printable.escape(s, 200);
     }
 
     @Override

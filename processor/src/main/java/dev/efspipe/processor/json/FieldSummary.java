@@ -159,7 +159,7 @@ public final class FieldSummary {
     }
 
     private static com.fasterxml.jackson.core.JsonParseException duplicate(JsonParser p, String name) {
-        return new com.fasterxml.jackson.core.JsonParseException(p, "Duplicate field '" + name + "'");
+        return new com.fasterxml.jackson.core.JsonParseException(p, "Duplicate field '" + dev.efspipe.text.Printable.escape(name, 200) + "'");
     }
 
     private Node child(Node parent, String name, int at) {

@@ -21,6 +21,7 @@ import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.output.StagingOutput;
 import dev.efspipe.processor.output.Suspension;
 import dev.efspipe.publish.AtomicPublisher;
+import dev.efspipe.text.Printable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -173,7 +174,8 @@ public final class JobProcessor {
             throw e;
         } catch (InvalidInputException | JsonProcessingException e) {
             DurableFiles.deleteTree(staging);
-            String reason = e.getMessage();
+            // The one place every permanent failure passes: whatever input text its message carries is escaped here.
+            String reason = Printable.escape(e.getMessage());
             recordFailure(job, owner, reason);
             return new JobOutcome(JobOutcome.Status.FAILED, job.id(), null, reason);
         } catch (IOException | RuntimeException e) {
