@@ -29,7 +29,7 @@ public enum Format {
             return XZ;
         }
         if (length >= 262 && head[257] == 'u' && head[258] == 's' && head[259] == 't' && head[260] == 'a'
-                && head[261] == 'r') {
+                && head[261] == 'r' || isV7TarHeader(head, length)) {
             return TAR;
         }
         int i = 0;
@@ -43,6 +43,37 @@ public enum Format {
             return JSON;
         }
         return OTHER;
+    }
+
+    /**
+     * A pre-POSIX (v7) tar header has no magic: it is recognised by its checksum, the octal sum of the header's
+     * bytes with the checksum field counted as spaces, which random data or text matches by chance once in
+     * about 2^17 tries, on top of the name and octal-field checks.
+     */
+    private static boolean isV7TarHeader(byte[] head, int length) {
+        if (length < 512 || head[0] == 0) {
+            return false;
+        }
+        long stored = 0;
+        int i = 148;
+        while (i < 156 && head[i] == ' ') {
+            i++;
+        }
+        int digits = 0;
+        for (; i < 156 && head[i] >= '0' && head[i] <= '7'; i++, digits++) {
+            stored = stored * 8 + (head[i] - '0');
+        }
+        if (digits == 0 || i < 156 && head[i] != 0 && head[i] != ' ') {
+            return false;
+        }
+        long unsigned = 0;
+        long signed = 0;
+        for (int k = 0; k < 512; k++) {
+            int b = k >= 148 && k < 156 ? ' ' : head[k];
+            unsigned += b & 0xff;
+            signed += b;
+        }
+        return stored == unsigned || stored == signed;
     }
 
     /** Peeks at a stream that supports mark/reset, leaving it where it was. */
