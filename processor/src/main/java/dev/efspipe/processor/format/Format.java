@@ -4,7 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 
 /**
- * Input formats, told apart by their first bytes (magic numbers), never by the name.
+ * Input formats, told apart by their first bytes (magic numbers), never by the name ({@link NameClaim} checks
+ * what a name says against what this finds). JSON is a document that starts with {@code [} or {@code {} after
+ * whitespace, in UTF-8 or, to be refused with a clear message rather than kept as a file, in UTF-16 or UTF-32.
  */
 public enum Format {
     ZIP, GZIP, BZIP2, XZ, TAR, JSON, OTHER;
@@ -32,10 +34,12 @@ public enum Format {
                 && head[261] == 'r' || isV7TarHeader(head, length)) {
             return TAR;
         }
-        int i = 0;
-        if (length >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf) {
-            i = 3; // UTF-8 byte order mark
+        TextEncoding encoding = TextEncoding.sniff(head, length);
+        if (!encoding.isUtf8()) {
+            // JSON in UTF-16 or UTF-32 is still JSON (the splitter says it reads only UTF-8): never kept as a file.
+            return startsLikeJson(encoding.start(head, length, 64)) ? JSON : OTHER;
         }
+        int i = encoding.bomLength();
         while (i < length && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
             i++;
         }
@@ -43,6 +47,18 @@ public enum Format {
             return JSON;
         }
         return OTHER;
+    }
+
+    /** Whitespace, then {@code [} or {@code {}, and no control character or undecodable byte in what follows. */
+    private static boolean startsLikeJson(String text) {
+        int i = 0;
+        while (i < text.length() && " \t\r\n".indexOf(text.charAt(i)) >= 0) {
+            i++;
+        }
+        if (i == text.length() || text.charAt(i) != '[' && text.charAt(i) != '{') {
+            return false;
+        }
+        return text.chars().allMatch(c -> c >= 0x20 && c != 0xfffd || c == '\t' || c == '\r' || c == '\n');
     }
 
     /**

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.efspipe.job.InvalidInputException;
+import dev.efspipe.processor.format.TextEncoding;
 import dev.efspipe.processor.output.StagingOutput;
+import dev.efspipe.text.Printable;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -83,8 +85,12 @@ public final class JsonRecordSplitter {
         try (JsonParser p = factory.createParser(capture)) {
             run.parser = p;
             JsonToken root = p.nextToken();
+            run.started = true;
             if (root == null) {
-                throw new InvalidInputException(source + ": the JSON document is empty");
+                long bytes = capture.position();
+                throw new InvalidInputException(shown(source) + (bytes == 0 ? ": the JSON document is empty (0 bytes)"
+                        : ": the JSON document holds nothing but whitespace (" + bytes + " bytes, to " + at(p.currentLocation()) + ")")
+                        + "; a document holds an array or an object of records");
             }
             switch (shape) {
                 case NDJSON -> {
@@ -108,8 +114,9 @@ public final class JsonRecordSplitter {
                     run.record(key);
                 }
             } else {
-                throw new InvalidInputException(source + ": the value " + (shape == Shape.POINTER ? "at " + pointer : "of the document")
-                        + " is a single " + kind(container) + ", not an array or object of records");
+                throw new InvalidInputException(shown(source) + ": the value " + (shape == Shape.POINTER ? "at " + Printable.escape(pointer)
+                        : "of the document") + " is " + kind(container) + ", not an array or object of records (at "
+                        + at(p.currentTokenLocation()) + ")");
             }
             finish(p, source, run.records);
             return run.records;
@@ -122,8 +129,9 @@ public final class JsonRecordSplitter {
             JsonLocation at = e.getLocation() != null ? e.getLocation() : run.parser == null ? null : run.parser.currentLocation();
             throw new InvalidInputException(source + ": " + constraint(e) + " at " + where(at, run.records), e);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(source + ": invalid JSON at " + where(e.getLocation(), run.records)
-                    + ": " + e.getOriginalMessage(), e);
+            throw new InvalidInputException(shown(source) + ": invalid JSON at "
+                    + (run.started || e.getLocation() == null ? where(e.getLocation(), run.records) : at(e.getLocation()))
+                    + ": " + explain(e.getOriginalMessage()), e);
         } catch (java.io.CharConversionException e) {
             throw new InvalidInputException(source + ": invalid UTF-8 near record " + run.records + ": " + e.getMessage(), e);
         }
@@ -137,6 +145,8 @@ public final class JsonRecordSplitter {
         final RecordCapture capture;
         final StagingOutput out;
         JsonParser parser;
+        /** The root's first token was read: errors from here on are inside the records. */
+        boolean started;
         long records;
         long recordStart;
 
@@ -240,10 +250,20 @@ public final class JsonRecordSplitter {
                 p.skipChildren();
             }
         }
-        if (p.nextToken() != null) {
-            throw new InvalidInputException(source + ": unexpected content after the root value at " + where(p.currentTokenLocation(), records)
-                    + " (one document holds one root value; NDJSON puts one value on each line)");
+        JsonLocation after;
+        String what;
+        try {
+            if (p.nextToken() == null) {
+                return;
+            }
+            after = p.currentTokenLocation();
+            what = "";
+        } catch (JsonProcessingException e) {
+            after = e.getLocation();
+            what = ": " + explain(e.getOriginalMessage());
         }
+        throw new InvalidInputException(shown(source) + ": unexpected content after the root value at " + where(after, records)
+                + what + " (one document holds one root value; NDJSON puts one value on each line)");
     }
 
     /**
@@ -287,10 +307,28 @@ public final class JsonRecordSplitter {
     }
 
     private static void checkUtf8(byte[] head, String source) throws InvalidInputException {
-        if (head.length >= 2 && ((head[0] == (byte) 0xFE && head[1] == (byte) 0xFF) || (head[0] == (byte) 0xFF && head[1] == (byte) 0xFE))
-                || head.length >= 4 && (head[0] == 0 || head[1] == 0 || head[2] == 0 && head[3] != 0)) {
-            throw new InvalidInputException(source + ": the document is UTF-16 or UTF-32; only UTF-8 JSON is read (convert it, e.g. with iconv)");
+        TextEncoding encoding = TextEncoding.sniff(head, head.length);
+        if (!encoding.isUtf8()) {
+            throw new InvalidInputException(shown(source) + ": the document is " + encoding.describe()
+                    + "; only UTF-8 JSON is read: convert it first, e.g. iconv -f " + encoding.name() + " -t UTF-8");
         }
+    }
+
+    /** Jackson's message, with its hint about comments said plainly; input it quotes is escaped. */
+    private static String explain(String message) {
+        if (message != null && (message.contains("maybe a (non-standard) comment") || message.startsWith("Unexpected character ('#'"))) {
+            return "a comment ('//', '/*' or '#'), which JSON does not allow";
+        }
+        return Printable.escape(message);
+    }
+
+    private static String shown(String source) {
+        return Printable.escape(source);
+    }
+
+    /** "line 3, column 7 (byte 52)" */
+    private static String at(JsonLocation loc) {
+        return "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + " (byte " + loc.getByteOffset() + ")";
     }
 
     private String constraint(StreamConstraintsException e) {
@@ -309,9 +347,9 @@ public final class JsonRecordSplitter {
 
     private static String kind(JsonToken token) {
         return switch (token) {
-            case VALUE_STRING -> "string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
-            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_STRING -> "a single string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a single number";
+            case VALUE_TRUE, VALUE_FALSE -> "a single boolean";
             case VALUE_NULL -> "null";
             default -> token.name();
         };

@@ -159,10 +159,18 @@ class JsonRecordSplitterTest {
 
     @Test
     void refusesAnEmptyDocument() {
+        assertThatThrownBy(() -> split(""))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("empty (0 bytes)");
+    }
+
+    @Test
+    void refusesADocumentOfWhitespaceSayingWhereItEnds() {
         assertThatThrownBy(() -> split("  \n "))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(SOURCE)
-                .hasMessageContaining("empty");
+                .hasMessageContaining("nothing but whitespace (4 bytes, to line 2, column 2 (byte 4))");
     }
 
     @Test
