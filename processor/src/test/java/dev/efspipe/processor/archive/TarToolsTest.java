@@ -1,6 +1,6 @@
 package dev.efspipe.processor.archive;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
@@ -126,10 +126,10 @@ class TarToolsTest {
     private void assertPublished(Path archive) throws IOException {
         Path efs = Files.createDirectories(work.resolve("efs"));
         DatasetName dataset = DatasetName.of("bundle");
-        Job job = Job.of(new UploadSource("file", null, archive.toString(), null, "tag", Files.size(archive)), dataset,
+        Job job = Job.of(UploadSource.file(archive.toString(), "tag", Files.size(archive)), dataset,
                 Instant.now());
 
-        JobOutcome outcome = new JobProcessor(PipelineConfig.forEfsRoot(efs), Clock.systemUTC())
+        JobOutcome outcome = new JobProcessor(ProcessorConfig.forEfsRoot(efs), Clock.systemUTC())
                 .run(job, new FileInputSource(archive), "test");
 
         assertThat(outcome.status()).as(outcome.detail()).isEqualTo(JobOutcome.Status.PUBLISHED);
