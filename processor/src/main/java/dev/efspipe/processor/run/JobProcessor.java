@@ -219,7 +219,7 @@ public final class JobProcessor {
         timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
         Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
                 clock.instant(), out.records(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
-                out.fields().snapshot(), invocations);
+                out.fields().snapshot(), invocations, out.metadata());
         publisher.writeManifest(staging, manifest);
         return manifest;
     }
