@@ -12,7 +12,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.processor.format.TextEncoding;
-import dev.efspipe.processor.output.StagingOutput;
 import dev.efspipe.text.Printable;
 
 import java.io.BufferedInputStream;
@@ -92,8 +91,8 @@ public final class JsonRecordSplitter {
         this(JsonLimits.DEFAULTS);
     }
 
-    /** Splits with detection; see {@link #split(InputStream, String, String, StagingOutput)}. */
-    public long split(InputStream in, String source, StagingOutput out) throws IOException {
+    /** Splits with detection; see {@link #split(InputStream, String, String, RecordSink)}. */
+    public long split(InputStream in, String source, RecordSink out) throws IOException {
         return split(in, source, null, out);
     }
 
@@ -104,7 +103,7 @@ public final class JsonRecordSplitter {
      * @param pointer where the records are, or null/empty to detect
      * @return how many records were written
      */
-    public long split(InputStream in, String source, String pointer, StagingOutput out) throws IOException {
+    public long split(InputStream in, String source, String pointer, RecordSink out) throws IOException {
         BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
         Shape shape = pointer != null && !pointer.isEmpty() ? Shape.POINTER : detect(buffered, source);
         RecordCapture capture = new RecordCapture(buffered, limits.maxRecordBytes(), READ_AHEAD);
@@ -170,7 +169,7 @@ public final class JsonRecordSplitter {
     private final class Run {
         final String source;
         final RecordCapture capture;
-        final StagingOutput out;
+        final RecordSink out;
         final boolean ndjson;
         JsonParser parser;
         /** The root's first token was read: errors from here on are inside the records. */
@@ -185,7 +184,7 @@ public final class JsonRecordSplitter {
         long recordStart;
         JsonLocation recordFirst;
 
-        Run(String source, RecordCapture capture, StagingOutput out, boolean ndjson) {
+        Run(String source, RecordCapture capture, RecordSink out, boolean ndjson) {
             this.source = source;
             this.capture = capture;
             this.out = out;

@@ -5,6 +5,7 @@ import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.json.FieldSummary;
+import dev.efspipe.processor.json.RecordSink;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -30,7 +31,7 @@ import java.util.zip.GZIPOutputStream;
  * extracted again. At each clean boundary (a part closed, a file extracted, no part open) the budget is
  * asked whether to stop there; if so, {@link Suspension} unwinds the job.
  */
-public final class StagingOutput implements AutoCloseable {
+public final class StagingOutput implements RecordSink, AutoCloseable {
     private final Path staging;
     private final DurableFiles files;
     private final long partMaxBytes;
@@ -82,23 +83,21 @@ public final class StagingOutput implements AutoCloseable {
     public record Resume(long records, List<Manifest.Part> parts, List<Manifest.FileEntry> files, Manifest.Fields fields) {}
 
     /** The field summary the JSON splitter feeds. */
+    @Override
     public FieldSummary fields() {
         return fields;
     }
 
     /** True while the records are ones an earlier invocation already wrote. */
+    @Override
     public boolean skipping() {
         return records < skipUntil;
     }
 
     /** Counts a record passed over while {@link #skipping()}. */
+    @Override
     public void skipRecord() {
         records++;
-    }
-
-    /** The stream the next record of {@code source}, an NDJSON document, is written to; see {@link #recordStream(String, String)}. */
-    public OutputStream recordStream(String source) throws IOException {
-        return recordStream(source, null);
     }
 
     /**
@@ -109,6 +108,7 @@ public final class StagingOutput implements AutoCloseable {
      * @param source  the document (or archive entry) the record comes from
      * @param pointer the JSON Pointer of the array (or object) it is an element (or member) of, null for NDJSON
      */
+    @Override
     public OutputStream recordStream(String source, String pointer) throws IOException {
         // Identity first: the splitter passes the same String instances record after record.
         if (part != null && (source != partSource && !source.equals(partSource)
@@ -132,6 +132,7 @@ public final class StagingOutput implements AutoCloseable {
     }
 
     /** Ends the record just written with a newline and rolls the part over when it reached its bound. */
+    @Override
     public void endRecord() throws IOException {
         recordTarget.write('\n');
         partRecords++;
@@ -158,6 +159,7 @@ public final class StagingOutput implements AutoCloseable {
     private long omittedBytes;
 
     /** Bytes of metadata still kept before the bound ({@value #METADATA_LIMIT_BYTES}) is reached. */
+    @Override
     public int metadataRoom() {
         return omittedMembers > 0 ? 0 : (int) Math.max(0, METADATA_LIMIT_BYTES - metadataBytes);
     }
@@ -171,6 +173,7 @@ public final class StagingOutput implements AutoCloseable {
      *             splitter did not keep it because it is larger than {@link #metadataRoom()}
      * @param size its size in the input
      */
+    @Override
     public void metadata(String source, String name, byte[] json, int offset, int length, long size) throws IOException {
         long bytes = size + name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (json == null || omittedMembers > 0 || bytes > metadataRoom()) {
