@@ -2,9 +2,8 @@ package dev.efspipe.job;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.efspipe.text.Printable;
-
 import dev.efspipe.layout.JobId;
+import dev.efspipe.text.Printable;
 
 import java.util.Locale;
 import java.util.Objects;

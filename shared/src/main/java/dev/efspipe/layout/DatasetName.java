@@ -1,5 +1,7 @@
 package dev.efspipe.layout;
 
+import dev.efspipe.text.Printable;
+
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -51,9 +53,9 @@ public record DatasetName(String value) {
         return new DatasetName(folded.isEmpty() ? "dataset" : folded);
     }
 
-    /** An untrusted name for a message: {@link dev.efspipe.text.Printable#escape(String, int)}, capped at 200 code points. */
+    /** An untrusted name for a message: {@link Printable#escape(String, int)}, capped at 200 code points. */
     public static String printable(String s) {
-        return dev.efspipe.text.Printable.escape(s, 200);
+        return Printable.escape(s, 200);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.efspipe.processor.limits.UnpackLimits;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns an archive entry's name into a safe relative path, or refuses it. Untrusted names are made
@@ -70,7 +71,7 @@ public final class EntryNames {
         return name != null && ROOT.matcher(name).matches();
     }
 
-    private static final java.util.regex.Pattern ROOT = java.util.regex.Pattern.compile("\\.(/\\.)*/?");
+    private static final Pattern ROOT = Pattern.compile("\\.(/\\.)*/?");
 
     /** "./a/b" -> "a/b"; "././a" -> "a"; anything else unchanged (".//a" becomes "/a", which is then refused). */
     private static String withoutLeadingDotSlash(String name) {

@@ -15,10 +15,13 @@ import dev.efspipe.processor.format.TextEncoding;
 import dev.efspipe.text.Printable;
 
 import java.io.BufferedInputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Splits one JSON document into records with Jackson's streaming parser, in one pass and constant memory: only
@@ -158,7 +161,7 @@ public final class JsonRecordSplitter {
             throw new InvalidInputException(shown(source) + ": invalid JSON at "
                     + (run.started || e.getLocation() == null ? run.where(e.getLocation()) : at(e.getLocation()))
                     + ": " + explain(e.getOriginalMessage()), e);
-        } catch (java.io.CharConversionException e) {
+        } catch (CharConversionException e) {
             throw new InvalidInputException(shown(source) + ": invalid UTF-8 near record " + run.index() + ": " + e.getMessage(), e);
         }
     }
@@ -323,7 +326,7 @@ public final class JsonRecordSplitter {
          */
         private void arrays(String key, boolean featureCollection) throws IOException {
             JsonParser p = parser;
-            java.util.Set<String> arrays = new java.util.HashSet<>();
+            Set<String> arrays = new HashSet<>();
             FieldSummary check = new FieldSummary();
             JsonToken value = JsonToken.START_ARRAY;
             while (true) {

@@ -1,7 +1,10 @@
 package dev.efspipe.processor.output;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
+import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.json.FieldSummary;
@@ -12,6 +15,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,8 +154,8 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     /** Bytes of document metadata the manifest keeps, names and values as they were written. */
     public static final int METADATA_LIMIT_BYTES = 64 * 1024;
 
-    private static final com.fasterxml.jackson.databind.ObjectReader METADATA_READER = dev.efspipe.json.Json.MAPPER.reader()
-            .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectReader METADATA_READER = Json.MAPPER.reader()
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final List<Manifest.Member> metadata = new ArrayList<>();
     private long metadataBytes;
@@ -175,7 +179,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
      */
     @Override
     public void metadata(String source, String name, byte[] json, int offset, int length, long size) throws IOException {
-        long bytes = size + name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        long bytes = size + name.getBytes(StandardCharsets.UTF_8).length;
         if (json == null || omittedMembers > 0 || bytes > metadataRoom()) {
             omittedMembers++;
             omittedBytes += bytes;

@@ -1,6 +1,8 @@
 package dev.efspipe.processor.json;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
@@ -8,6 +10,9 @@ import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.output.StagingOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,9 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * The shapes of the documents people upload, and where their records are: the arrays of a top-level object
  * (its other members kept as metadata), a GeoJSON FeatureCollection's features, a map's members, and the
@@ -28,8 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RecordShapesTest {
     private static final String SOURCE = "doc.json";
     /** Reads numbers as the manifest keeps them (exact decimals). */
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
     @TempDir
     Path staging;
@@ -200,7 +201,7 @@ class RecordShapesTest {
                 "{\"key\":\"n\",\"value\":7}");
         assertThat(out.parts()).extracting(Manifest.Part::pointer).containsExactly("");
         assertThat(out.fields().snapshot().paths()).extracting(Manifest.Field::path, Manifest.Field::count)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("age", 2L), org.assertj.core.groups.Tuple.tuple("city", 1L));
+                .containsExactly(tuple("age", 2L), tuple("city", 1L));
         assertThat(out.metadata()).isNull();
     }
 
