@@ -7,6 +7,7 @@ import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.limits.UnpackLimits;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,12 +24,15 @@ import java.util.Optional;
  * @param suspend         when a job stops at a checkpoint
  * @param json            the limits JSON documents are read under
  * @param unpack          what an archive or compressed upload may expand to
+ * @param progressInterval how often a running job's record gets fresh progress figures, at most
  */
 public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String processQueueUrl, PartFormat parts,
-                              SuspendRule suspend, JsonLimits json, UnpackLimits unpack) {
+                              SuspendRule suspend, JsonLimits json, UnpackLimits unpack, Duration progressInterval) {
     public static final String PROCESS_QUEUE_URL = ClientConfig.PROCESS_QUEUE_URL;
     /** Set by Lambda in every function's environment; the local stack sets it for its functions too. */
     public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+    public static final String PROGRESS_SECONDS = "PIPELINE_PROGRESS_SECONDS";
+    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(2);
 
     public ProcessorConfig {
         Objects.requireNonNull(efs, "efs");
@@ -37,12 +41,16 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
         Objects.requireNonNull(suspend, "suspend");
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(unpack, "unpack");
+        Objects.requireNonNull(progressInterval, "progressInterval");
+        if (progressInterval.isNegative() || progressInterval.isZero()) {
+            throw new IllegalArgumentException("progress interval (" + progressInterval + ") must be positive");
+        }
     }
 
     /** The defaults with the given EFS root (tests). */
     public static ProcessorConfig forEfsRoot(Path root) {
         return new ProcessorConfig(EfsConfig.at(root), ClientConfig.DEFAULT, null, PartFormat.DEFAULT, SuspendRule.DEFAULT,
-                JsonLimits.DEFAULTS, UnpackLimits.defaults());
+                JsonLimits.DEFAULTS, UnpackLimits.defaults(), DEFAULT_PROGRESS_INTERVAL);
     }
 
     /**
@@ -56,7 +64,8 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
             settings.required(PROCESS_QUEUE_URL, "the processor function sends a suspended job's continuation there");
         }
         return new ProcessorConfig(EfsConfig.from(settings), ClientConfig.from(settings), queue.orElse(null),
-                PartFormat.from(settings), SuspendRule.from(settings), JsonLimits.from(settings), UnpackLimits.from(settings));
+                PartFormat.from(settings), SuspendRule.from(settings), JsonLimits.from(settings), UnpackLimits.from(settings),
+                settings.seconds(PROGRESS_SECONDS, DEFAULT_PROGRESS_INTERVAL, 1));
     }
 
     public Path efsRoot() {
@@ -64,26 +73,30 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
     }
 
     public ProcessorConfig withPartMaxBytes(long bytes) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(bytes, parts.gzip()), suspend, json, unpack);
+        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(bytes, parts.gzip()), suspend, json, unpack, progressInterval);
     }
 
     public ProcessorConfig withGzipParts(boolean gzip) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(parts.maxBytes(), gzip), suspend, json, unpack);
+        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(parts.maxBytes(), gzip), suspend, json, unpack, progressInterval);
     }
 
     public ProcessorConfig withEfs(EfsConfig newEfs) {
-        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack);
+        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack, progressInterval);
     }
 
     public ProcessorConfig withSuspend(SuspendRule rule) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack, progressInterval);
     }
 
     public ProcessorConfig withJson(JsonLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack, progressInterval);
+    }
+
+    public ProcessorConfig withProgressInterval(Duration interval) {
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, interval);
     }
 
     public ProcessorConfig withUnpack(UnpackLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits, progressInterval);
     }
 }
