@@ -188,6 +188,19 @@ class RecordShapesTest {
         assertThat(metadata.note()).isEqualTo("4 more members (40,016 bytes) are not kept: the manifest keeps document metadata up to 65,536 bytes");
     }
 
+    @Test
+    void aMetadataMemberLargerThanTheRecordLimitIsCountedNotHeldAndIsNoError() throws IOException {
+        JsonRecordSplitter small = new JsonRecordSplitter(JsonLimits.DEFAULTS.withMaxRecordBytes(1000));
+        String big = "\"" + "b".repeat(300_000) + "\"";
+
+        long records = split("{\"records\": [{\"id\": 1}], \"index\": {\"blob\": " + big + "}, \"after\": 1}", null, small);
+
+        assertThat(records).isEqualTo(1);
+        assertThat(out.metadata().members()).isEmpty();
+        assertThat(out.metadata().omittedMembers()).isEqualTo(2);
+        assertThat(out.metadata().omittedBytes()).isEqualTo("{\"blob\": ".length() + big.length() + 1 + "index".length() + 1 + "after".length());
+    }
+
     // ---- an object without arrays: a map -----------------------------------------------------------------
 
     @Test
