@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public record DatasetName(String value) {
     private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final Pattern EXTENSION = Pattern.compile(
-            "(\\.(zip|json|ndjson|jsonl|gz|tgz|bz2|xz|tar|txt|csv))+$", Pattern.CASE_INSENSITIVE);
+            "(\\.(zip|json|geojson|ndjson|jsonl|gz|tgz|bz2|xz|tar|txt|csv))+$", Pattern.CASE_INSENSITIVE);
 
     public DatasetName {
         if (value == null || !VALID.matcher(value).matches() || value.equals(".") || value.contains("..")) {

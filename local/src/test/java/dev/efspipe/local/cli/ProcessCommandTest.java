@@ -5,6 +5,7 @@ import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.read.DatasetReader;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,15 +13,19 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
@@ -121,6 +126,125 @@ class ProcessCommandTest {
         assertThat(manifest.metadata().members()).extracting(Manifest.Member::name).containsExactly("meta");
     }
 
+    private Manifest published(String name) throws IOException {
+        DatasetReader reader = new DatasetReader(efs());
+        DatasetName dataset = DatasetName.of(name);
+        return reader.manifest(dataset, reader.current(dataset).orElseThrow());
+    }
+
+    private List<String> records(String name) throws IOException {
+        DatasetReader reader = new DatasetReader(efs());
+        DatasetName dataset = DatasetName.of(name);
+        var version = reader.current(dataset).orElseThrow();
+        List<String> lines = new ArrayList<>();
+        for (Manifest.Part part : reader.manifest(dataset, version).parts()) {
+            try (InputStream in = reader.open(dataset, version, part.name())) {
+                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().forEach(lines::add);
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void givesTheFeaturesOfAGeoJsonFeatureCollectionAsRecords() throws IOException {
+        // As ogr2ogr -f GeoJSON writes it: type, name, crs, then the features.
+        Path doc = Files.writeString(dir.resolve("parks.geojson"), """
+                {
+                "type": "FeatureCollection",
+                "name": "parks",
+                "crs": { "type": "name", "properties": { "name": "urn:ogc:def:crs:OGC:1.3:CRS84" } },
+                "features": [
+                { "type": "Feature", "properties": { "id": 1, "name": "Riverside" }, "geometry": { "type": "Point", "coordinates": [ 13.4050, 52.5200 ] } },
+                { "type": "Feature", "properties": { "id": 2, "name": "Hill" }, "geometry": { "type": "Polygon", "coordinates": [ [ [ 13.0, 52.0 ], [ 13.1, 52.0 ], [ 13.1, 52.1 ], [ 13.0, 52.0 ] ] ] } },
+                { "type": "Feature", "properties": { "id": 3, "name": "Lake" }, "geometry": null }
+                ]
+                }
+                """);
+
+        Result result = process(doc);
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        Manifest manifest = published("parks");
+        assertThat(manifest.records()).isEqualTo(3);
+        assertThat(manifest.parts()).extracting(Manifest.Part::pointer).containsExactly("/features");
+        assertThat(manifest.metadata().members()).extracting(Manifest.Member::name).containsExactly("type", "name", "crs");
+        assertThat(manifest.metadata().members().get(0).value().asText()).isEqualTo("FeatureCollection");
+        assertThat(records("parks")).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("{ \"type\": \"Feature\""));
+        assertThat(records("parks").get(2)).contains("\"name\": \"Lake\"");
+    }
+
+    @Test
+    void givesTheResultsOfAPaginatedApiDumpAsRecordsAndKeepsItsPagingAsMetadata() throws IOException {
+        // A Django REST framework page, as curl saves it.
+        Path doc = Files.writeString(dir.resolve("users-page-2.json"),
+                "{\"count\":1023,\"next\":\"https://api.example.com/users/?page=3\",\"previous\":\"https://api.example.com/users/?page=1\","
+                        + "\"results\":[{\"id\":101,\"username\":\"ada\",\"groups\":[]},{\"id\":102,\"username\":\"grace\",\"groups\":[\"admin\"]}]}");
+
+        Result result = process(doc, "--dataset", "users");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        Manifest manifest = published("users");
+        assertThat(manifest.records()).isEqualTo(2);
+        assertThat(manifest.parts()).extracting(Manifest.Part::pointer).containsExactly("/results");
+        assertThat(manifest.metadata().members()).extracting(Manifest.Member::name).containsExactly("count", "next", "previous");
+        assertThat(records("users")).containsExactly("{\"id\":101,\"username\":\"ada\",\"groups\":[]}",
+                "{\"id\":102,\"username\":\"grace\",\"groups\":[\"admin\"]}");
+    }
+
+    @Test
+    void givesTheDataOfAStripeStyleListWhoseArrayComesFirst() throws IOException {
+        Path doc = Files.writeString(dir.resolve("charges.json"), """
+                {
+                  "object": "list",
+                  "data": [
+                    {"id": "ch_1", "amount": 2000, "currency": "eur", "metadata": {}},
+                    {"id": "ch_2", "amount": 150, "currency": "usd", "metadata": {"order": "6735"}}
+                  ],
+                  "has_more": false,
+                  "url": "/v1/charges"
+                }
+                """);
+
+        Result result = process(doc);
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        Manifest manifest = published("charges");
+        assertThat(manifest.records()).isEqualTo(2);
+        assertThat(manifest.parts()).extracting(Manifest.Part::pointer).containsExactly("/data");
+        assertThat(manifest.metadata().members()).extracting(Manifest.Member::name).containsExactly("object", "has_more", "url");
+    }
+
+    @Test
+    void publishesATarballMadeTheOrdinaryWayWithItsRecordsAndFiles() throws Exception {
+        Assumptions.assumeTrue(onPath("tar"), "GNU tar is not installed; skipping");
+        Path tree = Files.createDirectories(dir.resolve("site"));
+        Files.writeString(tree.resolve("rows.json"), "[{\"id\": 1}, {\"id\": 2}]");
+        Files.createDirectories(tree.resolve("docs"));
+        Files.writeString(tree.resolve("docs/readme.txt"), "read me");
+        Path archive = dir.resolve("site.tar.gz");
+        Process tar = new ProcessBuilder("tar", "-C", tree.toString(), "-czf", archive.toString(), ".")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("tar.log").toFile()).start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tar.exitValue()).as(Files.readString(dir.resolve("tar.log"))).isZero();
+
+        Result result = process(archive);
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        Manifest manifest = published("site");
+        assertThat(manifest.records()).isEqualTo(2);
+        assertThat(manifest.parts()).extracting(Manifest.Part::source).containsExactly("rows.json");
+        assertThat(manifest.files()).extracting(Manifest.FileEntry::name).containsExactly("files/docs/readme.txt");
+    }
+
+    private static boolean onPath(String command) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void runningAgainWithAnotherPointerAfterARefusalIsANewJob() throws IOException {
         Path doc = Files.writeString(dir.resolve("nested.json"), "{\"data\": {\"items\": [{\"i\": 1}, {\"i\": 2}]}}");
@@ -162,7 +286,17 @@ class ProcessCommandTest {
                 Arguments.of("rows.json", "\uFEFF[{\"id\": 1}]".getBytes(StandardCharsets.UTF_16LE),
                         "the document is UTF-16LE with a byte order mark; only UTF-8 JSON is read: convert it first, e.g. iconv -f UTF-16LE -t UTF-8"),
                 Arguments.of("rows.json", "[{\"id\": 1}]".getBytes(StandardCharsets.UTF_16BE),
-                        "the document is UTF-16BE; only UTF-8 JSON is read"));
+                        "the document is UTF-16BE; only UTF-8 JSON is read"),
+                Arguments.of("rows.json", "[{\"id\": 1}]".getBytes(Charset.forName("UTF-32LE")),
+                        "the document is UTF-32LE; only UTF-8 JSON is read"),
+                Arguments.of("parks.geojson", "<?xml version=\"1.0\"?><kml/>".getBytes(StandardCharsets.UTF_8),
+                        "invalid JSON at line 1, column 1 (byte 0)"),
+                Arguments.of("events.jsonl", "{\"e\": 1}\n{\"e\": 2}\n{\"e\": 3,}\n".getBytes(StandardCharsets.UTF_8),
+                        "invalid JSON at line 3, column "),
+                Arguments.of("backup.tar", gzip("[1]"), "named .tar but it is gzip-compressed data"),
+                Arguments.of("dump.json.bz2", "[1]".getBytes(StandardCharsets.UTF_8), "named .bz2 but it starts like JSON"),
+                Arguments.of("dump.json.xz", gzip("[1]"), "named .xz but it is gzip-compressed data"),
+                Arguments.of("site.tar.gz", gzip("<html></html>"), "named .tar.gz but once decompressed it starts like plain text"));
     }
 
     @ParameterizedTest(name = "{0}: {2}")
