@@ -41,6 +41,11 @@ public final class PipelineCli {
         return 1;
     }
 
+    /** The whole command line as {@link #main} runs it (tests run it in-process). */
+    static CommandLine commandLine() {
+        return configured(new CommandLine(new PipelineCli()));
+    }
+
     public static void main(String[] args) {
         // ElasticMQ's jar carries a logback.xml of its own; name ours so logback does not have to choose.
         System.setProperty("logback.configurationFile", "efspipe-logback.xml");
@@ -55,11 +60,7 @@ public final class PipelineCli {
             }
             System.exit(code);
         }
-        int code = commandLine(args)
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd.getCommandName(), cmd.getErr()))
-                .execute(args);
-        System.exit(code);
+        System.exit(commandLine(args).execute(args));
     }
 
     /**
@@ -71,8 +72,13 @@ public final class PipelineCli {
         if (args.length > 0 && args[0].equals("process")) {
             CommandLine top = new CommandLine(CommandSpec.create().name("pipeline"));
             top.addSubcommand("process", new ProcessCommand());
-            return top;
+            return configured(top);
         }
-        return new CommandLine(new PipelineCli());
+        return commandLine();
+    }
+
+    private static CommandLine configured(CommandLine cmd) {
+        return cmd.setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, c, parsed) -> report(e, c.getCommandName(), c.getErr()));
     }
 }

@@ -1,15 +1,18 @@
 package dev.efspipe.local.cli;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import dev.efspipe.config.EfsConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.LocalProcess;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.processor.ProcessorService;
 import dev.efspipe.processor.config.PartFormat;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.run.JobOutcome;
+import dev.efspipe.text.Printable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
@@ -42,14 +45,20 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--dataset", description = "Dataset name (default: derived from the file name).")
     String dataset;
 
+    @Option(names = "--record-pointer", paramLabel = "/p/q",
+            description = "JSON Pointer to the records of a JSON document (plain or compressed, not an archive's entries):"
+                    + " an array there gives its elements, an object its members. Default: detected. The same as an"
+                    + " efs-upload message's recordPointer or PIPELINE_RECORD_POINTERS in the Lambda.")
+    String recordPointer;
+
     @Option(names = "--part-size", description = "Bound of one NDJSON part in bytes (default: PIPELINE_PART_MAX_BYTES, else 128 MiB).")
     Long partSize;
 
     /**
-     * The command for {@code process FILE --efs DIR [--dataset NAME] [--part-size BYTES]} (each option also as
-     * {@code --name=value}) read without picocli, or empty for anything else (help, version, an unknown or repeated
-     * option, a value that looks like an option, a number that does not parse), which picocli then reads and,
-     * where it is wrong, explains. picocli is Java 5 bytecode that class-data sharing cannot archive; building its
+     * The command for {@code process FILE --efs DIR [--dataset NAME] [--record-pointer /p] [--part-size BYTES]}
+     * (each option also as {@code --name=value}) read without picocli, or empty for anything else (help, version,
+     * an unknown or repeated option, a value that looks like an option, a number that does not parse), which
+     * picocli then reads and, where it is wrong, explains. picocli is Java 5 bytecode that class-data sharing cannot archive; building its
      * model costs {@code process} most of a second of CPU at every start. {@code ProcessArgsTest} holds this reading
      * to picocli's on the same arguments.
      */
@@ -70,7 +79,7 @@ final class ProcessCommand implements Callable<Integer> {
             }
             int eq = a.indexOf('=');
             String name = eq < 0 ? a : a.substring(0, eq);
-            if (!List.of("--efs", "--dataset", "--part-size").contains(name)) {
+            if (!List.of("--efs", "--dataset", "--record-pointer", "--part-size").contains(name)) {
                 return Optional.empty();
             }
             String value;
@@ -97,6 +106,7 @@ final class ProcessCommand implements Callable<Integer> {
             return Optional.empty();
         }
         c.dataset = options.get("--dataset");
+        c.recordPointer = options.get("--record-pointer");
         return Optional.of(c);
     }
 
@@ -106,6 +116,7 @@ final class ProcessCommand implements Callable<Integer> {
             System.err.println("No such file: " + file);
             return 2;
         }
+        String pointer = recordPointer == null || recordPointer.isEmpty() ? null : checkedPointer(recordPointer);
         Path abs = file.toAbsolutePath().normalize();
         // The same variables as the Lambda (lease, lock timeout, modes, limits), with the EFS root from --efs,
         // read by the same factory.
@@ -115,10 +126,12 @@ final class ProcessCommand implements Callable<Integer> {
             env.put(PartFormat.PART_MAX_BYTES, Long.toString(partSize));
         }
         ProcessorService service = ProcessorService.fromEnvironment(env);
-        // A local file's identity: its path, size and modification time (a changed file is a new upload).
-        UploadSource source = UploadSource.file(abs.toString(), "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
+        // A local file's identity: its path, size and modification time (a changed file is a new upload), and the
+        // pointer asked for: running again with another pointer (as a refusal may suggest) is another job.
+        String tag = "mtime-" + Files.getLastModifiedTime(abs).toMillis() + (pointer == null ? "" : " pointer " + pointer);
+        UploadSource source = UploadSource.file(abs.toString(), tag, Files.size(abs));
         DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
-        Job job = Job.of(source, name, Instant.now());
+        Job job = Job.of(source, name, Instant.now(), null, pointer);
         InputSource input = new FileInputSource(abs);
         // On a terminal, a progress bar over the bytes read from the file; in a pipe or a log, nothing.
         ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("Processing")
@@ -145,6 +158,7 @@ final class ProcessCommand implements Callable<Integer> {
             }
             case FAILED -> {
                 System.err.println("Rejected: " + outcome.detail());
+                System.err.println("  (recorded in " + new EfsLayout(efs.toAbsolutePath()).failedRecord(job.id()) + ")");
                 return 2;
             }
             default -> {
@@ -152,5 +166,20 @@ final class ProcessCommand implements Callable<Integer> {
                 return 3;
             }
         }
+    }
+
+    /** A JSON Pointer as the Lambda path takes it: empty (detect) or starting with '/', with valid ~ escapes. */
+    private static String checkedPointer(String pointer) {
+        if (!pointer.startsWith("/")) {
+            throw new IllegalArgumentException("--record-pointer '" + Printable.escape(pointer)
+                    + "' is not a JSON Pointer: it starts with '/', e.g. /records or /data/items");
+        }
+        try {
+            JsonPointer.compile(pointer);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--record-pointer '" + Printable.escape(pointer) + "' is not a JSON Pointer: "
+                    + Printable.escape(e.getMessage()));
+        }
+        return pointer;
     }
 }

@@ -19,7 +19,9 @@ class ProcessArgsTest {
             "process --efs=/tmp/efs data.json",
             "process data.zip --efs efs --dataset orders --part-size 1048576",
             "process --part-size=4096 --dataset=orders data.zip --efs=efs",
-            "process ./a/b.json --efs ../efs"})
+            "process ./a/b.json --efs ../efs",
+            "process doc.json --efs efs --record-pointer /data/items",
+            "process --record-pointer=/records doc.json --efs efs"})
     void shouldReadThePlainFormAsPicocliDoes(String line) {
         String[] args = line.split(" ");
         Optional<ProcessCommand> plain = ProcessCommand.plain(args);
@@ -31,6 +33,7 @@ class ProcessArgsTest {
         assertThat(plain.get().efs).isEqualTo(viaPicocli.efs);
         assertThat(plain.get().dataset).isEqualTo(viaPicocli.dataset);
         assertThat(plain.get().partSize).isEqualTo(viaPicocli.partSize);
+        assertThat(plain.get().recordPointer).isEqualTo(viaPicocli.recordPointer);
     }
 
     @ParameterizedTest

@@ -20,6 +20,7 @@ import dev.efspipe.processor.json.JsonRecordSplitter;
 import dev.efspipe.processor.output.StagingOutput;
 import dev.efspipe.processor.output.Suspension;
 import dev.efspipe.publish.AtomicPublisher;
+import dev.efspipe.text.Printable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -170,7 +171,8 @@ public final class JobProcessor {
         } catch (InvalidInputException | JsonProcessingException e) {
             progress.stop();
             DurableFiles.deleteTree(staging);
-            String reason = e.getMessage();
+            // The one place every permanent failure passes: whatever input text its message carries is escaped here.
+            String reason = Printable.escape(e.getMessage());
             recordFailure(job, owner, reason);
             return new JobOutcome(JobOutcome.Status.FAILED, job.id(), null, reason);
         } catch (IOException | RuntimeException e) {
@@ -284,7 +286,7 @@ public final class JobProcessor {
         timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
         Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
                 clock.instant(), out.records(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
-                out.fields().snapshot(), invocations);
+                out.fields().snapshot(), invocations, out.metadata());
         publisher.writeManifest(staging, manifest);
         return manifest;
     }
