@@ -31,7 +31,6 @@ final class RecordCapture extends FilterInputStream {
     private long limit;     // bytes the capture from mark may reach (plus the read-ahead)
     private boolean soft;   // past the limit: stop capturing (true) or stop the read (false)
     private boolean overflowed;
-    private long released;  // bytes before this offset are no longer needed (dropped once the buffer is full)
 
     RecordCapture(InputStream in, int maxRecordBytes, int readAhead) {
         super(in);
@@ -106,15 +105,14 @@ final class RecordCapture extends FilterInputStream {
         out.write(buf, run, end - run);
     }
 
-    /**
-     * Lets everything before {@code offset} go; capturing stops until the next {@link #mark}. The bytes are dropped
-     * when the buffer is next full, not now: moving the parser's read-ahead to the front after every record (a
-     * few hundred bytes each) cost more than the copy of the records themselves.
-     */
+    /** Drops everything before {@code offset}; capturing stops until the next {@link #mark}. */
     void release(long offset) {
         mark = -1;
         overflowed = false;
-        released = Math.max(released, Math.min(offset, position()));
+        int drop = (int) Math.min(len, Math.max(0, offset - bufStart));
+        System.arraycopy(buf, drop, buf, 0, len - drop);
+        len -= drop;
+        bufStart += drop;
     }
 
     @Override
@@ -146,25 +144,28 @@ final class RecordCapture extends FilterInputStream {
     }
 
     private void keep(byte[] b, int off, int n) throws TooLarge {
-        if (mark >= 0 && position() + n - mark > limit + readAhead) {
+        if (mark < 0) {
+            window(n);
+        } else if (position() + n - mark > limit + readAhead) {
             if (!soft) {
                 throw new TooLarge();
             }
             mark = -1;
             overflowed = true;
-        }
-        if (len + n > buf.length) {
-            // Full: drop what is no longer needed. Inside a record, everything before its mark; outside, all but a
-            // read-ahead window (enough to reach back to the next record's start) and nothing a release kept.
-            long needed = mark >= 0 ? mark : Math.max(released, position() + n - readAhead);
-            int drop = (int) Math.min(len, Math.max(0, needed - bufStart));
-            System.arraycopy(buf, drop, buf, 0, len - drop);
-            len -= drop;
-            bufStart += drop;
+            window(n);
         }
         ensure(len + n);
         System.arraycopy(b, off, buf, len, n);
         len += n;
+    }
+
+    /** Not inside a record: keep only a read-ahead window, enough to reach back to the next record's start. */
+    private void window(int n) {
+        int keepFrom = Math.max(0, len + n - readAhead);
+        int dropOld = Math.min(len, keepFrom);
+        System.arraycopy(buf, dropOld, buf, 0, len - dropOld);
+        len -= dropOld;
+        bufStart += dropOld;
     }
 
     private void ensure(int capacity) {
