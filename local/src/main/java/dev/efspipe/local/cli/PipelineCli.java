@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "efspipe 0.1.0",
         description = "Event-driven file processing on Lambda + EFS, run locally.",
         subcommands = {DemoCommand.class, UpCommand.class, ProcessCommand.class, InvokeCommand.class,
-                CatalogCommand.class, CatCommand.class, UnpublishCommand.class,
+                CatalogCommand.class, CatCommand.class, UnpublishCommand.class, PlanCommand.class,
                 dev.efspipe.local.bench.BenchCommand.class})
 public final class PipelineCli {
     /**
@@ -35,10 +35,13 @@ public final class PipelineCli {
         // ElasticMQ's jar carries a logback.xml of its own; name ours so logback does not have to choose.
         System.setProperty("logback.configurationFile", "efspipe-logback.xml");
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
-        int code = new CommandLine(new PipelineCli())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line {@link #main} runs, with its error reporting (tests run commands through it). */
+    static CommandLine commandLine() {
+        return new CommandLine(new PipelineCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(PipelineCli::report)
-                .execute(args);
-        System.exit(code);
+                .setExecutionExceptionHandler(PipelineCli::report);
     }
 }
