@@ -22,10 +22,15 @@ import java.util.Objects;
  * @param recordPointer the JSON Pointer the records were read at, or null when detected
  * @param fields     an inferred summary of the records' fields, or null
  * @param invocations how many invocations the job took (more than 1 when it continued from checkpoints)
+ * @param efsBytesWritten bytes the job wrote to EFS over all its invocations: its parts and files as stored
+ *                   (compressed parts counted compressed), the input of {@code ./pipeline plan --job-gib}
+ * @param efsBytesRead bytes the job read from EFS over all its invocations: its input when that is a file in
+ *                   the inbox (read again up to the checkpoint by each continuation), else 0
  */
 public record Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source,
                        Instant createdAt, long records, long inputBytes, List<Part> parts, List<FileEntry> files,
-                       Map<String, Long> timingsMs, String recordPointer, Fields fields, int invocations) {
+                       Map<String, Long> timingsMs, String recordPointer, Fields fields, int invocations,
+                       long efsBytesWritten, long efsBytesRead) {
     public static final int SCHEMA = 1;
 
     public Manifest {
@@ -35,6 +40,10 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
         parts = List.copyOf(parts);
         files = List.copyOf(files);
         timingsMs = Map.copyOf(timingsMs);
+        if (efsBytesWritten < 0 || efsBytesRead < 0) {
+            throw new IllegalArgumentException("Manifest EFS byte counts must be 0 or more, got written " + efsBytesWritten
+                    + " and read " + efsBytesRead);
+        }
         long sum = parts.stream().mapToLong(Part::records).sum();
         if (sum != records) {
             throw new IllegalArgumentException("Manifest records (" + records + ") differ from the sum over parts (" + sum + ")");
@@ -45,6 +54,14 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
     public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
                     long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs) {
         this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, null, null, 1);
+    }
+
+    /** The summary without the EFS byte counts (manifests written before they were recorded read as 0). */
+    public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
+                    long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs,
+                    String recordPointer, Fields fields, int invocations) {
+        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, recordPointer,
+                fields, invocations, 0, 0);
     }
 
     /**

@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -223,12 +224,18 @@ public final class JobProcessor {
         StagingOutput out = new StagingOutput(staging, files, config.partMaxBytes(), config.gzipParts(), from, budget::exhausted);
         long earlierMs = resume == null ? 0 : resume.processMs();
         int invocations = (resume == null ? 0 : resume.invocations()) + 1;
+        // What this job costs the file system, for its manifest and ./pipeline plan: EFS meters every byte.
+        LongAdder efsRead = new LongAdder();
+        InputSource measured = input.onEfs() ? input.counting(efsRead) : input;
+        long earlierWritten = resume == null ? 0 : resume.efsBytesWritten();
+        long earlierRead = resume == null ? 0 : resume.efsBytesRead();
         try (out) {
-            content.process(input, job.recordPointer(), out);
+            content.process(measured, job.recordPointer(), out);
         } catch (Suspension s) {
             long ms = earlierMs + Duration.between(started, clock.instant()).toMillis();
             Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
-                    out.fields().snapshot(), ms, invocations, clock.instant());
+                    out.fields().snapshot(), ms, invocations, clock.instant(), earlierWritten + out.bytesWritten(),
+                    earlierRead + efsRead.sum());
             files.writeAtomically(staging.resolve(Checkpoint.FILE), Json.MAPPER.writeValueAsBytes(checkpoint));
             throw new Suspended("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
                     + s.getMessage() + "); invocation " + invocations);
@@ -237,7 +244,7 @@ public final class JobProcessor {
         timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
         Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
                 clock.instant(), out.records(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
-                out.fields().snapshot(), invocations);
+                out.fields().snapshot(), invocations, earlierWritten + out.bytesWritten(), earlierRead + efsRead.sum());
         publisher.writeManifest(staging, manifest);
         return manifest;
     }

@@ -1,0 +1,122 @@
+package dev.efspipe.metrics;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The pipeline's own metrics: their names, units and dimensions, written as EMF ({@link EmbeddedMetrics}) in
+ * the namespace {@value #NAMESPACE}. Every document carries one dimension, {@value #FUNCTION}: the Lambda
+ * function's name ({@code AWS_LAMBDA_FUNCTION_NAME}, unique per stack), or {@code ingest} / {@code processor}
+ * outside Lambda. Dataset names become a dimension only when {@value #DATASET_DIMENSION} is {@code true}, and
+ * then as an extra dimension set (every dataset is a custom metric per metric name: a cost that grows with the
+ * number of datasets). Ingest rejections carry a {@value #REASON} dimension with two values,
+ * {@code malformed} (no announcement can be read from the message) and {@code refused} (an upload the
+ * pipeline will never process: too large, a key too long).
+ *
+ * <p>Where metrics are written: in Lambda always (to standard output, which Lambda sends to the function's log
+ * group, where CloudWatch extracts them); elsewhere (the CLI, the local stack) only when
+ * {@code AWS_LAMBDA_LOG_FORMAT=JSON}, on the stream the JSON log lines go to, exactly as the function would
+ * write them. Otherwise they are not written at all.
+ */
+public final class PipelineMetrics {
+
+    public static final String NAMESPACE = "efspipe";
+    public static final String FUNCTION = "Function";
+    public static final String REASON = "Reason";
+    public static final String DATASET = "Dataset";
+    /** {@code true}: metrics are also published per dataset (an extra dimension set). */
+    public static final String DATASET_DIMENSION = "PIPELINE_METRICS_DATASET_DIMENSION";
+
+    // Processor, one document per job run.
+    public static final String JOBS_PUBLISHED = "JobsPublished";
+    /** Permanent failures, recorded under {@code failed/}: the alarmed metric. */
+    public static final String JOBS_FAILED = "JobsFailed";
+    public static final String JOBS_SUSPENDED = "JobsSuspended";
+    /** Transient failures: the message comes back (and after 5 receives goes to the dead-letter queue). */
+    public static final String JOBS_RETRIED = "JobsRetried";
+    /** A job another processor holds (BUSY), or one already published or failed (a duplicate announcement). */
+    public static final String CLAIM_CONFLICTS = "ClaimConflicts";
+    public static final String INPUT_BYTES = "InputBytes";
+    public static final String RECORDS = "Records";
+    public static final String PARTS = "Parts";
+    public static final String JOB_DURATION = "JobDuration";
+    public static final String EFS_BYTES_WRITTEN = "EfsBytesWritten";
+    public static final String EFS_BYTES_READ = "EfsBytesRead";
+
+    // Ingest, one document per batch (and one per rejection, for its Reason).
+    public static final String JOBS_QUEUED = "JobsQueued";
+    public static final String ANNOUNCEMENTS_IGNORED = "AnnouncementsIgnored";
+    public static final String INGEST_REJECTIONS = "IngestRejections";
+    /** Messages that could not be handled and come back (the process queue unavailable, throttling). */
+    public static final String INGEST_ERRORS = "IngestErrors";
+
+    /** What {@code AWS_LAMBDA_LOG_FORMAT} says for JSON (Lambda sets it from the function's LoggingConfig). */
+    public static final String LOG_FORMAT = "AWS_LAMBDA_LOG_FORMAT";
+    static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+
+    private final EmbeddedMetrics emf;
+    private final boolean enabled;
+    private final boolean byDataset;
+
+    private PipelineMetrics(EmbeddedMetrics emf, boolean enabled, boolean byDataset) {
+        this.emf = emf;
+        this.enabled = enabled;
+        this.byDataset = byDataset;
+    }
+
+    /**
+     * Metrics as the environment asks: written in Lambda, or where {@code AWS_LAMBDA_LOG_FORMAT=JSON}.
+     *
+     * @param function the Function dimension outside Lambda ({@code ingest}, {@code processor}, {@code api})
+     * @param sink     receives each EMF line (in Lambda, standard output)
+     */
+    public static PipelineMetrics fromEnvironment(Map<String, String> env, String function, Consumer<String> sink, Clock clock) {
+        String lambdaName = env.get(FUNCTION_NAME);
+        boolean inLambda = lambdaName != null && !lambdaName.isBlank();
+        boolean enabled = inLambda || "JSON".equalsIgnoreCase(env.getOrDefault(LOG_FORMAT, "").strip());
+        String byDataset = env.getOrDefault(DATASET_DIMENSION, "false").strip();
+        if (!byDataset.equals("true") && !byDataset.equals("false")) {
+            throw new IllegalArgumentException(DATASET_DIMENSION + " must be true or false, got '" + byDataset + "'");
+        }
+        return new PipelineMetrics(new EmbeddedMetrics(NAMESPACE, Map.of(FUNCTION, inLambda ? lambdaName : function),
+                enabled ? sink : line -> { }, clock), enabled, byDataset.equals("true"));
+    }
+
+    /** Metrics written to {@code out} (tests, and callers that always want them). */
+    public static PipelineMetrics writingTo(Consumer<String> sink, String function, boolean byDataset, Clock clock) {
+        return new PipelineMetrics(new EmbeddedMetrics(NAMESPACE, Map.of(FUNCTION, function), sink, clock), true, byDataset);
+    }
+
+    /** Metrics that are never written. */
+    public static PipelineMetrics disabled() {
+        return new PipelineMetrics(new EmbeddedMetrics(NAMESPACE, Map.of(FUNCTION, "none"), line -> { }, Clock.systemUTC()),
+                false, false);
+    }
+
+    /** A sink that prints each line on {@code out} in one call, so that lines of several threads never mix. */
+    public static Consumer<String> lines(PrintStream out) {
+        Objects.requireNonNull(out, "out");
+        return out::println;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** A new document with the Function dimension. */
+    public EmbeddedMetrics.Document document() {
+        return emf.document();
+    }
+
+    /** A new document for one dataset's job: the Dataset dimension set is added when configured. */
+    public EmbeddedMetrics.Document documentFor(String dataset) {
+        EmbeddedMetrics.Document document = emf.document();
+        if (byDataset && dataset != null && !dataset.isEmpty()) {
+            document.alsoBy(DATASET, dataset);
+        }
+        return document;
+    }
+}
