@@ -58,12 +58,12 @@ public final class UploadAnnouncements {
      * @param refused uploads that can never be processed (too large, an impossible key), with the reason, for
      *                the dead-letter queue
      */
-    public record Outcome(List<Job> jobs, List<String> ignored, List<String> refused) {
-        static Outcome empty() {
-            return new Outcome(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    public record Announced(List<Job> jobs, List<String> ignored, List<String> refused) {
+        static Announced empty() {
+            return new Announced(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
-        void add(Outcome other) {
+        void add(Announced other) {
             jobs.addAll(other.jobs);
             ignored.addAll(other.ignored);
             refused.addAll(other.refused);
@@ -79,15 +79,15 @@ public final class UploadAnnouncements {
     }
 
     /** Parses a message body and reads it; a body that is not JSON is a {@link BadAnnouncementException}. */
-    public Outcome read(String body) throws BadAnnouncementException {
+    public Announced read(String body) throws BadAnnouncementException {
         return read(parse(body, "the message body"));
     }
 
-    public Outcome read(JsonNode announcement) throws BadAnnouncementException {
+    public Announced read(JsonNode announcement) throws BadAnnouncementException {
         return read(announcement, 0);
     }
 
-    private Outcome read(JsonNode node, int depth) throws BadAnnouncementException {
+    private Announced read(JsonNode node, int depth) throws BadAnnouncementException {
         if (node == null || !node.isObject()) {
             throw new BadAnnouncementException("Not an upload announcement: expected a JSON object, got "
                     + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
@@ -95,7 +95,7 @@ public final class UploadAnnouncements {
         if (depth > MAX_ENVELOPES) {
             throw new BadAnnouncementException("Not an upload announcement: more than " + MAX_ENVELOPES + " nested envelopes");
         }
-        Outcome out = Outcome.empty();
+        Announced out = Announced.empty();
         if (node.path("Records").isArray()) {
             for (JsonNode record : node.path("Records")) {
                 if (record.has("s3")) {
@@ -137,8 +137,8 @@ public final class UploadAnnouncements {
                 + "an aws.s3 EventBridge event, an efs-upload message or a job; found fields " + fields);
     }
 
-    private Outcome s3Record(JsonNode record) throws BadAnnouncementException {
-        Outcome out = Outcome.empty();
+    private Announced s3Record(JsonNode record) throws BadAnnouncementException {
+        Announced out = Announced.empty();
         String event = record.path("eventName").asText("");
         JsonNode s3 = record.path("s3");
         String bucket = text(s3.path("bucket"), "name");
@@ -160,8 +160,8 @@ public final class UploadAnnouncements {
                 instant(record.path("eventTime").asText(null)), nullIfBlank(object.path("sequencer").asText(null)));
     }
 
-    private Outcome eventBridge(JsonNode event) throws BadAnnouncementException {
-        Outcome out = Outcome.empty();
+    private Announced eventBridge(JsonNode event) throws BadAnnouncementException {
+        Announced out = Announced.empty();
         String type = event.path("detail-type").asText();
         JsonNode detail = event.path("detail");
         String bucket = text(detail.path("bucket"), "name");
@@ -176,7 +176,7 @@ public final class UploadAnnouncements {
                 instant(event.path("time").asText(null)), nullIfBlank(object.path("sequencer").asText(null)));
     }
 
-    private Outcome efsUpload(JsonNode node) throws BadAnnouncementException {
+    private Announced efsUpload(JsonNode node) throws BadAnnouncementException {
         int version = node.path("schemaVersion").asInt(-1);
         if (version != EfsUpload.SCHEMA_VERSION) {
             throw new BadAnnouncementException("efs-upload schemaVersion " + node.path("schemaVersion")
@@ -196,7 +196,7 @@ public final class UploadAnnouncements {
         if (!node.path("size").canConvertToLong() || node.path("size").asLong() < 0) {
             throw new BadAnnouncementException("efs-upload for '" + path + "' needs a size in bytes, got " + node.path("size"));
         }
-        Outcome out = upload(new UploadSource("efs", null, path, null, uploadId, node.path("size").asLong()),
+        Announced out = upload(UploadSource.efs(path, uploadId, node.path("size").asLong()),
                 node.hasNonNull("uploadedAt") ? instant(node.path("uploadedAt").asText()) : clock.instant(), null);
         if (node.hasNonNull("dataset") || node.hasNonNull("recordPointer")) {
             List<Job> adjusted = new ArrayList<>();
@@ -217,8 +217,8 @@ public final class UploadAnnouncements {
     }
 
     /** Applies the rules to one created object and makes its job. */
-    private Outcome upload(UploadSource source, Instant at, String sequencer) {
-        Outcome out = Outcome.empty();
+    private Announced upload(UploadSource source, Instant at, String sequencer) {
+        Announced out = Announced.empty();
         String key = source.key();
         String where = source.describe();
         int keyBytes = key.getBytes(StandardCharsets.UTF_8).length;

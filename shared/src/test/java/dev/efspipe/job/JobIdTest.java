@@ -35,7 +35,7 @@ class JobIdTest {
                 Arguments.of(Named.of("key", UploadSource.s3("uploads", "2024/sales2.json", null, "0cc175b9c0f1b6a8", 1024))),
                 Arguments.of(Named.of("eTag", UploadSource.s3("uploads", "2024/sales.json", null, "92eb5ffee6ae2fec", 1024))),
                 Arguments.of(Named.of("size", UploadSource.s3("uploads", "2024/sales.json", null, "0cc175b9c0f1b6a8", 1025))),
-                Arguments.of(Named.of("scheme", new UploadSource("efs", "uploads", "2024/sales.json", null, "0cc175b9c0f1b6a8", 1024))));
+                Arguments.of(Named.of("scheme", new UploadSource(UploadSource.Scheme.EFS, "uploads", "2024/sales.json", null, "0cc175b9c0f1b6a8", 1024))));
     }
 
     @ParameterizedTest(name = "{0}")

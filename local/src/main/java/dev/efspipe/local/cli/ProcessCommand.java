@@ -1,15 +1,14 @@
 package dev.efspipe.local.cli;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.config.EfsConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.processor.ProcessorService;
+import dev.efspipe.processor.config.PartFormat;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.input.InputSource;
-import dev.efspipe.processor.json.JsonLimits;
-import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.run.JobOutcome;
-import dev.efspipe.processor.run.JobProcessor;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,16 +49,16 @@ final class ProcessCommand implements Callable<Integer> {
             return 2;
         }
         Path abs = file.toAbsolutePath().normalize();
-        // The same variables as the Lambda (lease, lock timeout, modes), with the EFS root from --efs.
+        // The same variables as the Lambda (lease, lock timeout, modes, limits), with the EFS root from --efs,
+        // read by the same factory.
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put(PipelineConfig.EFS_ROOT, efs.toAbsolutePath().toString());
-        PipelineConfig config = PipelineConfig.fromEnvironment(env);
+        env.put(EfsConfig.EFS_ROOT, efs.toAbsolutePath().toString());
         if (partSize != null) {
-            config = config.withPartMaxBytes(partSize);
+            env.put(PartFormat.PART_MAX_BYTES, Long.toString(partSize));
         }
+        ProcessorService service = ProcessorService.fromEnvironment(env);
         // A local file's identity: its path, size and modification time (a changed file is a new upload).
-        UploadSource source = new UploadSource("file", null, abs.toString(), null,
-                "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
+        UploadSource source = UploadSource.file(abs.toString(), "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
         DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
         Job job = Job.of(source, name, Instant.now());
         InputSource input = new FileInputSource(abs);
@@ -72,8 +70,7 @@ final class ProcessCommand implements Callable<Integer> {
         }
         JobOutcome outcome;
         try {
-            outcome = new JobProcessor(config, JsonLimits.fromEnvironment(env), UnpackLimits.fromEnvironment(env), Clock.systemUTC())
-                    .run(job, input, "cli/" + ProcessHandle.current().pid());
+            outcome = service.run(job, input, "cli/" + ProcessHandle.current().pid());
         } finally {
             if (bar != null) {
                 bar.close();
