@@ -1,5 +1,6 @@
 package dev.efspipe.metrics;
 
+import dev.efspipe.config.TelemetryConfig;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
@@ -10,16 +11,17 @@ import java.util.function.Consumer;
  * The pipeline's own metrics: their names, units and dimensions, written as EMF ({@link EmbeddedMetrics}) in
  * the namespace {@value #NAMESPACE}. Every document carries one dimension, {@value #FUNCTION}: the Lambda
  * function's name ({@code AWS_LAMBDA_FUNCTION_NAME}, unique per stack), or {@code ingest} / {@code processor}
- * outside Lambda. Dataset names become a dimension only when {@value #DATASET_DIMENSION} is {@code true}, and
+ * outside Lambda. Dataset names become a dimension only when {@code PIPELINE_METRICS_DATASET_DIMENSION} is
+ * {@code true} ({@link TelemetryConfig}), and
  * then as an extra dimension set (every dataset is a custom metric per metric name: a cost that grows with the
  * number of datasets). Ingest rejections carry a {@value #REASON} dimension with two values,
  * {@code malformed} (no announcement can be read from the message) and {@code refused} (an upload the
  * pipeline will never process: too large, a key too long).
  *
- * <p>Where metrics are written: in Lambda always (to standard output, which Lambda sends to the function's log
- * group, where CloudWatch extracts them); elsewhere (the CLI, the local stack) only when
- * {@code AWS_LAMBDA_LOG_FORMAT=JSON}, on the stream the JSON log lines go to, exactly as the function would
- * write them. Otherwise they are not written at all.
+ * <p>Where metrics are written ({@link TelemetryConfig#metrics()}): in Lambda always, and elsewhere (the CLI, the
+ * local stack) when {@code AWS_LAMBDA_LOG_FORMAT=JSON}; on the stream the log lines go to (standard error, which
+ * Lambda sends to the function's log group, where CloudWatch extracts them), exactly as the function writes
+ * them. Otherwise they are not written at all.
  */
 public final class PipelineMetrics {
 
@@ -27,9 +29,6 @@ public final class PipelineMetrics {
     public static final String FUNCTION = "Function";
     public static final String REASON = "Reason";
     public static final String DATASET = "Dataset";
-    /** {@code true}: metrics are also published per dataset (an extra dimension set). */
-    public static final String DATASET_DIMENSION = "PIPELINE_METRICS_DATASET_DIMENSION";
-
     // Processor, one document per job run.
     public static final String JOBS_PUBLISHED = "JobsPublished";
     /** Permanent failures, recorded under {@code failed/}: the alarmed metric. */
@@ -53,10 +52,6 @@ public final class PipelineMetrics {
     /** Messages that could not be handled and come back (the process queue unavailable, throttling). */
     public static final String INGEST_ERRORS = "IngestErrors";
 
-    /** What {@code AWS_LAMBDA_LOG_FORMAT} says for JSON (Lambda sets it from the function's LoggingConfig). */
-    public static final String LOG_FORMAT = "AWS_LAMBDA_LOG_FORMAT";
-    static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
-
     private final EmbeddedMetrics emf;
     private final boolean enabled;
     private final boolean byDataset;
@@ -68,21 +63,12 @@ public final class PipelineMetrics {
     }
 
     /**
-     * Metrics as the environment asks: written in Lambda, or where {@code AWS_LAMBDA_LOG_FORMAT=JSON}.
-     *
-     * @param function the Function dimension outside Lambda ({@code ingest}, {@code processor}, {@code api})
-     * @param sink     receives each EMF line (in Lambda, standard output)
+     * Metrics as the function's telemetry configuration asks: written to {@code sink} (one line per document) when
+     * {@link TelemetryConfig#metrics()}, under its Function name, per dataset when configured.
      */
-    public static PipelineMetrics fromEnvironment(Map<String, String> env, String function, Consumer<String> sink, Clock clock) {
-        String lambdaName = env.get(FUNCTION_NAME);
-        boolean inLambda = lambdaName != null && !lambdaName.isBlank();
-        boolean enabled = inLambda || "JSON".equalsIgnoreCase(env.getOrDefault(LOG_FORMAT, "").strip());
-        String byDataset = env.getOrDefault(DATASET_DIMENSION, "false").strip();
-        if (!byDataset.equals("true") && !byDataset.equals("false")) {
-            throw new IllegalArgumentException(DATASET_DIMENSION + " must be true or false, got '" + byDataset + "'");
-        }
-        return new PipelineMetrics(new EmbeddedMetrics(NAMESPACE, Map.of(FUNCTION, inLambda ? lambdaName : function),
-                enabled ? sink : line -> { }, clock), enabled, byDataset.equals("true"));
+    public static PipelineMetrics from(TelemetryConfig telemetry, Consumer<String> sink, Clock clock) {
+        return new PipelineMetrics(new EmbeddedMetrics(NAMESPACE, Map.of(FUNCTION, telemetry.function()),
+                telemetry.metrics() ? sink : line -> { }, clock), telemetry.metrics(), telemetry.datasetDimension());
     }
 
     /** Metrics written to {@code out} (tests, and callers that always want them). */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.efspipe.config.Settings;
+import dev.efspipe.config.TelemetryConfig;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +20,13 @@ class PipelineMetricsTest {
     private final List<String> lines = new ArrayList<>();
 
     private PipelineMetrics from(Map<String, String> env) {
-        return PipelineMetrics.fromEnvironment(env, "processor", lines::add, Clock.systemUTC());
+        return PipelineMetrics.from(TelemetryConfig.from(Settings.environment(env), "processor"), lines::add, Clock.systemUTC());
     }
 
     @Test
     void inLambdaMetricsAreWrittenUnderTheFunctionsName() throws Exception {
-        PipelineMetrics metrics = from(Map.of("AWS_LAMBDA_FUNCTION_NAME", "efspipe-ProcessorFunction-1A2B"));
+        PipelineMetrics metrics = from(Map.of("AWS_LAMBDA_FUNCTION_NAME", "efspipe-ProcessorFunction-1A2B",
+                "AWS_EXECUTION_ENV", "AWS_Lambda_java21"));
 
         metrics.document().count(PipelineMetrics.JOBS_PUBLISHED, 1).emit();
 
@@ -37,7 +40,8 @@ class PipelineMetricsTest {
 
     @Test
     void outsideLambdaMetricsAreWrittenOnlyWithTheJsonLogFormat() {
-        PipelineMetrics text = from(Map.of());
+        // The local stack names its functions as Lambda does: that alone does not make it Lambda.
+        PipelineMetrics text = from(Map.of("AWS_LAMBDA_FUNCTION_NAME", "processor"));
         text.document().count(PipelineMetrics.JOBS_PUBLISHED, 1).emit();
         assertThat(text.enabled()).isFalse();
         assertThat(lines).isEmpty();
@@ -51,7 +55,7 @@ class PipelineMetricsTest {
     @Test
     void datasetsAreADimensionOnlyWhenConfigured() throws Exception {
         from(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON")).documentFor("orders").count(PipelineMetrics.RECORDS, 5).emit();
-        from(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", PipelineMetrics.DATASET_DIMENSION, "true"))
+        from(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", TelemetryConfig.DATASET_DIMENSION, "true"))
                 .documentFor("orders").count(PipelineMetrics.RECORDS, 5).emit();
 
         assertThat(JSON.readTree(lines.get(0)).at("/_aws/CloudWatchMetrics/0/Dimensions").toString())
@@ -64,7 +68,9 @@ class PipelineMetricsTest {
 
     @Test
     void aBadDatasetDimensionSettingNamesTheVariable() {
-        assertThatThrownBy(() -> from(Map.of(PipelineMetrics.DATASET_DIMENSION, "yes")))
-                .hasMessage("PIPELINE_METRICS_DATASET_DIMENSION must be true or false, got 'yes'");
+        assertThatThrownBy(() -> from(Map.of(TelemetryConfig.DATASET_DIMENSION, "yes")))
+                .hasMessage("PIPELINE_METRICS_DATASET_DIMENSION='yes' (from the environment) must be true or false");
+        assertThatThrownBy(() -> from(Map.of(TelemetryConfig.LOG_FORMAT, "XML")))
+                .hasMessage("AWS_LAMBDA_LOG_FORMAT='XML' (from the environment) must be JSON or TEXT");
     }
 }

@@ -1,5 +1,8 @@
 package dev.efspipe.local.cli;
 
+import dev.efspipe.config.Settings;
+import dev.efspipe.config.TelemetryConfig;
+import dev.efspipe.logging.Logs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,7 +37,14 @@ public final class PipelineCli {
     public static void main(String[] args) {
         // ElasticMQ's jar carries a logback.xml of its own; name ours so logback does not have to choose.
         System.setProperty("logback.configurationFile", "efspipe-logback.xml");
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
+        // One line per record from the start: JSON with AWS_LAMBDA_LOG_FORMAT=JSON (as the functions write in
+        // Lambda), plain text otherwise. The functions' own factories configure the same again.
+        try {
+            Logs.configure(TelemetryConfig.from(Settings.environment(System.getenv()), "pipeline"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("pipeline: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(commandLine().execute(args));
     }
 

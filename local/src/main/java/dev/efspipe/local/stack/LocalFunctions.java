@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.efspipe.config.ClientConfig;
 import dev.efspipe.config.EfsConfig;
+import dev.efspipe.config.TelemetryConfig;
 import dev.efspipe.ingest.IngestConfig;
 import dev.efspipe.ingest.IngestHandler;
 import dev.efspipe.ingest.IngestService;
@@ -26,7 +27,7 @@ import java.util.Map;
 
 /**
  * The two functions wired to a local stack's endpoints the way the template wires them in AWS: each gets an
- * environment (the {@code PIPELINE_*} variables of this process, overlaid with what the template would set,
+ * environment (the {@code PIPELINE_*} variables and the log format of this process, overlaid with what the template would set,
  * pointed at the local servers) and is built by the same {@code fromEnvironment} factory its Lambda handler
  * uses. Only the clients are handed in, for the local servers' credentials.
  */
@@ -67,7 +68,8 @@ public final class LocalFunctions implements AutoCloseable {
                                            Map<String, String> processEnv) {
         Map<String, String> env = new HashMap<>();
         processEnv.forEach((name, value) -> {
-            if (name.startsWith("PIPELINE_")) {
+            // The log format too: with AWS_LAMBDA_LOG_FORMAT=JSON the functions log JSON and write EMF, as in Lambda.
+            if (name.startsWith("PIPELINE_") || name.equals(TelemetryConfig.LOG_FORMAT)) {
                 env.put(name, value);
             }
         });

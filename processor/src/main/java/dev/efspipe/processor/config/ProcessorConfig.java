@@ -3,6 +3,7 @@ package dev.efspipe.processor.config;
 import dev.efspipe.config.ClientConfig;
 import dev.efspipe.config.EfsConfig;
 import dev.efspipe.config.Settings;
+import dev.efspipe.config.TelemetryConfig;
 import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.limits.UnpackLimits;
 
@@ -23,9 +24,10 @@ import java.util.Optional;
  * @param suspend         when a job stops at a checkpoint
  * @param json            the limits JSON documents are read under
  * @param unpack          what an archive or compressed upload may expand to
+ * @param telemetry       log format and metrics
  */
 public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String processQueueUrl, PartFormat parts,
-                              SuspendRule suspend, JsonLimits json, UnpackLimits unpack) {
+                              SuspendRule suspend, JsonLimits json, UnpackLimits unpack, TelemetryConfig telemetry) {
     public static final String PROCESS_QUEUE_URL = ClientConfig.PROCESS_QUEUE_URL;
     /** Set by Lambda in every function's environment; the local stack sets it for its functions too. */
     public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
@@ -37,12 +39,13 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
         Objects.requireNonNull(suspend, "suspend");
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(unpack, "unpack");
+        Objects.requireNonNull(telemetry, "telemetry");
     }
 
     /** The defaults with the given EFS root (tests). */
     public static ProcessorConfig forEfsRoot(Path root) {
         return new ProcessorConfig(EfsConfig.at(root), ClientConfig.DEFAULT, null, PartFormat.DEFAULT, SuspendRule.DEFAULT,
-                JsonLimits.DEFAULTS, UnpackLimits.defaults());
+                JsonLimits.DEFAULTS, UnpackLimits.defaults(), TelemetryConfig.quiet("processor"));
     }
 
     /**
@@ -56,7 +59,8 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
             settings.required(PROCESS_QUEUE_URL, "the processor function sends a suspended job's continuation there");
         }
         return new ProcessorConfig(EfsConfig.from(settings), ClientConfig.from(settings), queue.orElse(null),
-                PartFormat.from(settings), SuspendRule.from(settings), JsonLimits.from(settings), UnpackLimits.from(settings));
+                PartFormat.from(settings), SuspendRule.from(settings), JsonLimits.from(settings), UnpackLimits.from(settings),
+                TelemetryConfig.from(settings, "processor"));
     }
 
     public Path efsRoot() {
@@ -64,26 +68,28 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
     }
 
     public ProcessorConfig withPartMaxBytes(long bytes) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(bytes, parts.gzip()), suspend, json, unpack);
+        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(bytes, parts.gzip()), suspend, json, unpack,
+                telemetry);
     }
 
     public ProcessorConfig withGzipParts(boolean gzip) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(parts.maxBytes(), gzip), suspend, json, unpack);
+        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(parts.maxBytes(), gzip), suspend, json, unpack,
+                telemetry);
     }
 
     public ProcessorConfig withEfs(EfsConfig newEfs) {
-        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack);
+        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack, telemetry);
     }
 
     public ProcessorConfig withSuspend(SuspendRule rule) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack, telemetry);
     }
 
     public ProcessorConfig withJson(JsonLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack, telemetry);
     }
 
     public ProcessorConfig withUnpack(UnpackLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits, telemetry);
     }
 }

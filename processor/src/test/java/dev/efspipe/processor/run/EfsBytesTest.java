@@ -2,7 +2,7 @@ package dev.efspipe.processor.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
@@ -51,7 +51,7 @@ class EfsBytesTest {
     }
 
     private Job inboxJob(Path file) throws IOException {
-        return Job.of(new UploadSource("efs", null, "web/orders.json", null, "upload-1", Files.size(file)), DATASET,
+        return Job.of(UploadSource.efs("web/orders.json", "upload-1", Files.size(file)), DATASET,
                 Instant.parse("2026-12-01T00:00:00Z"));
     }
 
@@ -59,7 +59,7 @@ class EfsBytesTest {
     void inboxJobRecordsTheBytesItReadFromEfsAndWroteToIt() throws IOException {
         Path file = document();
         Path efs = dir.resolve("efs");
-        JobProcessor processor = new JobProcessor(PipelineConfig.forEfsRoot(efs).withPartMaxBytes(16_384), Clock.systemUTC());
+        JobProcessor processor = new JobProcessor(ProcessorConfig.forEfsRoot(efs).withPartMaxBytes(16_384), Clock.systemUTC());
 
         JobOutcome outcome = processor.run(inboxJob(file), new InboxInputSource(new EfsLayout(efs).inbox(), "web/orders.json"), "owner");
 
@@ -74,9 +74,9 @@ class EfsBytesTest {
     @Test
     void jobReadingAnotherSourceReadsNothingFromEfs() throws IOException {
         Path file = document();
-        Job job = Job.of(new UploadSource("file", null, file.toString(), null, "t", Files.size(file)), DATASET, Instant.now());
+        Job job = Job.of(UploadSource.file(file.toString(), "t", Files.size(file)), DATASET, Instant.now());
 
-        Manifest manifest = new JobProcessor(PipelineConfig.forEfsRoot(dir.resolve("other-efs")), Clock.systemUTC())
+        Manifest manifest = new JobProcessor(ProcessorConfig.forEfsRoot(dir.resolve("other-efs")), Clock.systemUTC())
                 .run(job, new FileInputSource(file), "owner").manifest();
 
         assertThat(manifest.efsBytesRead()).isZero();
@@ -87,7 +87,7 @@ class EfsBytesTest {
     void resumedJobSumsItsInvocationsAndCountsItsReReads() throws IOException {
         Path file = document();
         Path efs = dir.resolve("efs");
-        JobProcessor processor = new JobProcessor(PipelineConfig.forEfsRoot(efs).withPartMaxBytes(8_192), Clock.systemUTC());
+        JobProcessor processor = new JobProcessor(ProcessorConfig.forEfsRoot(efs).withPartMaxBytes(8_192), Clock.systemUTC());
         Job job = inboxJob(file);
 
         JobOutcome outcome;
