@@ -12,6 +12,7 @@ import dev.efspipe.job.JobRecord;
 import dev.efspipe.job.StagingSweeper;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.logging.LogContext;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.config.ProcessorConfig;
@@ -271,12 +272,15 @@ public final class JobProcessor {
 
     private ScheduledFuture<?> scheduleRenewal(Job job, String owner, AtomicReference<IOException> lost) {
         long every = Math.max(1, config.efs().lease().toMillis() / 3);
+        Map<String, String> context = LogContext.current(); // the renewal thread's lines belong to this job and request
         return renewals.scheduleAtFixedRate(() -> {
-            try {
+            try (LogContext.Scope scope = LogContext.restore(context)) {
                 claims.renew(job.id(), owner, config.efs().lease());
             } catch (IOException e) {
                 lost.compareAndSet(null, e);
-                LOG.warning("Job " + job.id() + ": lease renewal failed: " + e.getMessage());
+                try (LogContext.Scope scope = LogContext.restore(context)) {
+                    LOG.warning("Job " + job.id() + ": lease renewal failed: " + e.getMessage());
+                }
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }
