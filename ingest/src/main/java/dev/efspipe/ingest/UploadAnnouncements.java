@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -47,6 +48,7 @@ import java.util.regex.Pattern;
  */
 public final class UploadAnnouncements {
     private static final int MAX_ENVELOPES = 3;
+    private static final Logger LOG = Logger.getLogger(UploadAnnouncements.class.getName());
     private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
     /**
@@ -157,7 +159,7 @@ public final class UploadAnnouncements {
         JsonNode object = s3.path("object");
         return upload(UploadSource.s3(bucket, key, nullIfBlank(object.path("versionId").asText(null)),
                 nullIfBlank(object.path("eTag").asText(null)), object.path("size").asLong(0)),
-                instant(record.path("eventTime").asText(null)), nullIfBlank(object.path("sequencer").asText(null)));
+                instant(record, "eventTime", "S3 record for s3://" + bucket + "/" + key), nullIfBlank(object.path("sequencer").asText(null)));
     }
 
     private Announced eventBridge(JsonNode event) throws BadAnnouncementException {
@@ -173,7 +175,7 @@ public final class UploadAnnouncements {
         JsonNode object = detail.path("object");
         return upload(UploadSource.s3(bucket, key, nullIfBlank(object.path("version-id").asText(null)),
                 nullIfBlank(object.path("etag").asText(null)), object.path("size").asLong(0)),
-                instant(event.path("time").asText(null)), nullIfBlank(object.path("sequencer").asText(null)));
+                instant(event, "time", "EventBridge event for s3://" + bucket + "/" + key), nullIfBlank(object.path("sequencer").asText(null)));
     }
 
     private Announced efsUpload(JsonNode node) throws BadAnnouncementException {
@@ -197,7 +199,7 @@ public final class UploadAnnouncements {
             throw new BadAnnouncementException("efs-upload for '" + path + "' needs a size in bytes, got " + node.path("size"));
         }
         Announced out = upload(UploadSource.efs(path, uploadId, node.path("size").asLong()),
-                node.hasNonNull("uploadedAt") ? instant(node.path("uploadedAt").asText()) : clock.instant(), null);
+                instant(node, "uploadedAt", "efs-upload for '" + path + "'"), null);
         if (node.hasNonNull("dataset") || node.hasNonNull("recordPointer")) {
             List<Job> adjusted = new ArrayList<>();
             for (Job job : out.jobs()) {
@@ -250,14 +252,24 @@ public final class UploadAnnouncements {
         return URLDecoder.decode(eventKey, StandardCharsets.UTF_8);
     }
 
-    private Instant instant(String text) {
+    /**
+     * The time of an announcement, which names (and so orders) the dataset's versions. Missing, it is now
+     * (logged for S3 and EventBridge, which always set it; optional in efs-upload); present but not an ISO-8601
+     * time with an offset, the announcement is refused rather than given a made-up place in the order.
+     */
+    private Instant instant(JsonNode node, String field, String what) throws BadAnnouncementException {
+        String text = node.path(field).asText(null);
         if (text == null || text.isBlank()) {
+            if (!field.equals("uploadedAt")) {
+                LOG.warning(what + " has no " + field + "; its version is named by the time it was read");
+            }
             return clock.instant();
         }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            return clock.instant();
+            throw new BadAnnouncementException(what + ": " + field + " '" + DatasetName.printable(text)
+                    + "' is not an ISO-8601 time such as 2026-11-26T06:00:00Z; it orders the dataset's versions", e);
         }
     }
 

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import org.junit.jupiter.api.Test;
@@ -55,8 +55,8 @@ class IngestServiceTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(queue.sent).singleElement().satisfies(job -> {
             assertThat(job.source().key()).isEqualTo("data/orders 2026.json");
-            assertThat(job.id()).isEqualTo(JobId.of(UploadSource.s3("example-uploads", "data/orders 2026.json", null,
-                    "9b2cf535f27731c974343645a3985328-2", 2048)));
+            assertThat(job.id()).isEqualTo(UploadSource.s3("example-uploads", "data/orders 2026.json", null,
+                    "9b2cf535f27731c974343645a3985328-2", 2048).jobId());
         });
     }
 
@@ -187,6 +187,22 @@ class IngestServiceTest {
 
         assertThat(queue.sent).hasSize(2);
         assertThat(queue.sent.get(0).id()).isEqualTo(queue.sent.get(1).id());
+    }
+
+    @Test
+    void anEventTimeThatDoesNotParseIsDeadLetteredWithTheReason() throws Exception {
+        String body = Json.MAPPER.writeValueAsString(load("events/s3-put.json")).replace("2026-11-26T06:00:00.000Z", "yesterday");
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("bad-time-1");
+        message.setBody(body);
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+
+        SQSBatchResponse response = ingestor.handle(event);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(queue.sent).isEmpty();
+        assertThat(deadLetters.reasons.get("bad-time-1")).contains("eventTime 'yesterday'").contains("ISO-8601");
     }
 
     /** An event as delivered to the function directly: the raw JSON Lambda hands a stream handler. */

@@ -1,5 +1,6 @@
 package dev.efspipe.job;
 
+import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.DatasetName;
 
 import java.time.Instant;
@@ -33,17 +34,17 @@ public record Job(int schema, JobId id, DatasetName dataset, UploadSource source
         if (recordPointer != null && !recordPointer.isEmpty() && !recordPointer.startsWith("/")) {
             throw new IllegalArgumentException("Record pointer '" + recordPointer + "' must be empty or start with '/'");
         }
-        if (!id.equals(JobId.of(source))) {
+        if (!id.equals(source.jobId())) {
             throw new IllegalArgumentException("Job id " + id + " does not match its source " + source.describe());
         }
     }
 
     public static Job of(UploadSource source, DatasetName dataset, Instant announcedAt) {
-        return new Job(SCHEMA, JobId.of(source), dataset, source, announcedAt, null, null);
+        return new Job(SCHEMA, source.jobId(), dataset, source, announcedAt, null, null);
     }
 
     public static Job of(UploadSource source, DatasetName dataset, Instant announcedAt, String sequencer,
                          String recordPointer) {
-        return new Job(SCHEMA, JobId.of(source), dataset, source, announcedAt, sequencer, recordPointer);
+        return new Job(SCHEMA, source.jobId(), dataset, source, announcedAt, sequencer, recordPointer);
     }
 }

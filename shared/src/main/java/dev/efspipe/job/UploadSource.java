@@ -3,6 +3,8 @@ package dev.efspipe.job;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import dev.efspipe.layout.JobId;
+
 import java.util.Locale;
 import java.util.Objects;
 
@@ -82,6 +84,11 @@ public record UploadSource(Scheme scheme, String bucket, String key, String vers
     public String identity() {
         String tag = versionId != null && !versionId.isEmpty() && !versionId.equals("null") ? "v:" + versionId : "e:" + eTag;
         return String.join("\u0000", scheme.wire(), bucket == null ? "" : bucket, key, tag, Long.toString(size));
+    }
+
+    /** The job id of this upload: SHA-256 of {@link #identity()}. */
+    public JobId jobId() {
+        return JobId.ofIdentity(identity());
     }
 
     /** A short human form for logs and messages: {@code s3://bucket/key}. */

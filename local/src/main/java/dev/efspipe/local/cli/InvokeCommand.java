@@ -36,7 +36,7 @@ final class InvokeCommand implements Callable<Integer> {
             return 2;
         }
         String json = Files.readString(event, StandardCharsets.UTF_8);
-        Optional<StackInfo> running = Stacks.running(data.toAbsolutePath());
+        Optional<StackInfo> running = StackConsole.running(data.toAbsolutePath());
         if (running.isPresent()) {
             System.err.println("Using the local stack running with " + data.toAbsolutePath());
             try (LocalFunctions functions = LocalFunctions.connect(running.get(), LocalStack.Options.ephemeral(data))) {

@@ -5,6 +5,7 @@ import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.json.FieldSummary;
+import dev.efspipe.processor.json.RecordSink;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -30,7 +31,7 @@ import java.util.zip.GZIPOutputStream;
  * extracted again. At each clean boundary (a part closed, a file extracted, no part open) the budget is
  * asked whether to stop there; if so, {@link Suspension} unwinds the job.
  */
-public final class StagingOutput implements AutoCloseable {
+public final class StagingOutput implements RecordSink, AutoCloseable {
     private final Path staging;
     private final DurableFiles files;
     private final long partMaxBytes;
@@ -81,16 +82,19 @@ public final class StagingOutput implements AutoCloseable {
     public record Resume(long records, List<Manifest.Part> parts, List<Manifest.FileEntry> files, Manifest.Fields fields) {}
 
     /** The field summary the JSON splitter feeds. */
+    @Override
     public FieldSummary fields() {
         return fields;
     }
 
     /** True while the records are ones an earlier invocation already wrote. */
+    @Override
     public boolean skipping() {
         return records < skipUntil;
     }
 
     /** Counts a record passed over while {@link #skipping()}. */
+    @Override
     public void skipRecord() {
         records++;
     }
@@ -99,6 +103,7 @@ public final class StagingOutput implements AutoCloseable {
      * The stream the next record is written to, opening a part file if none is open. After the record,
      * the caller calls {@link #endRecord()}.
      */
+    @Override
     public OutputStream recordStream(String source) throws IOException {
         if (part != null && !source.equals(partSource)) {
             closePart();
@@ -119,6 +124,7 @@ public final class StagingOutput implements AutoCloseable {
     }
 
     /** Ends the record just written with a newline and rolls the part over when it reached its bound. */
+    @Override
     public void endRecord() throws IOException {
         recordTarget.write('\n');
         partRecords++;

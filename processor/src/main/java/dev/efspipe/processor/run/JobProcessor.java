@@ -102,7 +102,7 @@ public final class JobProcessor {
     public JobOutcome run(Job job, InputSource input, String owner, SuspendCheck suspend) throws IOException {
         JobClaims.Claim claim = claims.claim(job, owner, config.efs().lease());
         JobRecord record = claim.record();
-        switch (claim.outcome()) {
+        switch (claim.decision()) {
             case BUSY -> {
                 return new JobOutcome(JobOutcome.Status.BUSY, job.id(), null,
                         "claimed by " + record.owner() + " until " + record.leaseUntil());
