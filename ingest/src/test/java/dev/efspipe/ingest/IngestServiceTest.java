@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
-import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import org.junit.jupiter.api.Test;
