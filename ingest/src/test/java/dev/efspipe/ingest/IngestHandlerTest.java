@@ -1,5 +1,6 @@
 package dev.efspipe.ingest;
 
+import dev.efspipe.config.IngestRules;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.json.Json;
 import org.junit.jupiter.api.Test;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +47,7 @@ class IngestHandlerTest {
     @Test
     void unknownEventShapeIsRefusedWithTheSourceItSaw() {
         assertThatThrownBy(() -> handler.handleRequest(
-                new ByteArrayInputStream("{\"Records\":[{\"eventSource\":\"aws:kinesis\"}]}".getBytes()),
+                new ByteArrayInputStream("{\"Records\":[{\"eventSource\":\"aws:kinesis\"}]}".getBytes(StandardCharsets.UTF_8)),
                 new ByteArrayOutputStream(), null))
                 .isInstanceOf(BadAnnouncementException.class)
                 .hasMessageContaining("aws:kinesis");

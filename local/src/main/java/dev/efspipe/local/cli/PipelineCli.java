@@ -2,10 +2,12 @@ package dev.efspipe.local.cli;
 
 import dev.efspipe.config.Settings;
 import dev.efspipe.config.TelemetryConfig;
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.local.bench.BenchCommand;
 import dev.efspipe.logging.Logs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import java.io.IOException;
 
@@ -28,8 +30,9 @@ public final class PipelineCli {
             cmd.getErr().println(name + ": " + e.getMessage());
             return 2;
         }
-        if (e instanceof IOException) {
-            cmd.getErr().println(name + ": " + e.getMessage());
+        if (e instanceof IOException io) {
+            // In words: why, the path, and for a refused access what is needed and who has it.
+            cmd.getErr().println(name + ": " + IoErrors.describe(io));
             return 1;
         }
         cmd.getErr().println(name + ": unexpected error");

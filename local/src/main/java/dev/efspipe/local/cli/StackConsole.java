@@ -1,6 +1,7 @@
 package dev.efspipe.local.cli;
 
 import dev.efspipe.catalog.CatalogEntry;
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.json.Json;
 import dev.efspipe.local.stack.StackInfo;
 import dev.efspipe.manifest.Manifest;
@@ -27,6 +28,9 @@ final class StackConsole {
         out.printf("  ingest queue       %s  (dead letters: %s)%n", info.ingestQueueUrl(), info.ingestDeadLetterQueueUrl());
         out.printf("  process queue      %s  (dead letters: %s)%n", info.processQueueUrl(), info.processDeadLetterQueueUrl());
         out.printf("  EFS directory      %s%n", info.efsDir());
+        if (info.apiEndpoint() != null) {
+            out.printf("  HTTP API           %s   (web page: %s/)%n", info.apiEndpoint(), info.apiEndpoint());
+        }
     }
 
     static void printManifest(CatalogEntry entry, Manifest manifest, PrintStream out) {
@@ -53,7 +57,7 @@ final class StackConsole {
                 return Optional.of(info);
             }
         } catch (IOException e) {
-            System.err.println("Ignoring unreadable " + file + ": " + e.getMessage());
+            System.err.println("Ignoring unreadable " + file + ": " + IoErrors.describe(e));
         }
         return Optional.empty();
     }

@@ -10,6 +10,8 @@ import dev.efspipe.processor.json.RecordSink;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -49,7 +51,20 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private String partSource;
     private long partRecords;
     private long records;
+    /** {@link #records}, published for other threads (a release store: a plain store on x86, no fence). */
+    @SuppressWarnings("unused") // written and read through RECORDS_SEEN
+    private long recordsSeen;
     private long bytesWritten;
+
+    private static final VarHandle RECORDS_SEEN;
+
+    static {
+        try {
+            RECORDS_SEEN = MethodHandles.lookup().findVarHandle(StagingOutput.class, "recordsSeen", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public StagingOutput(Path staging, DurableFiles files, long partMaxBytes) {
         this(staging, files, partMaxBytes, false, null, bytes -> false);
@@ -97,6 +112,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     @Override
     public void skipRecord() {
         records++;
+        RECORDS_SEEN.setRelease(this, records);
     }
 
     /**
@@ -129,6 +145,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
         recordTarget.write('\n');
         partRecords++;
         records++;
+        RECORDS_SEEN.setRelease(this, records);
         if (uncompressed.count >= partMaxBytes) {
             closePart();
             checkBudget();
@@ -137,6 +154,11 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
 
     public long records() {
         return records;
+    }
+
+    /** {@link #records()} for any other thread (the progress figures): at most a few records behind. */
+    public long recordsSoFar() {
+        return (long) RECORDS_SEEN.getAcquire(this);
     }
 
     /**
@@ -159,7 +181,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             files.createDirectories(target.getParent());
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative)
-                    + "' is below a path that an earlier entry wrote as a file");
+                    + "' is below a path that an earlier entry wrote as a file", e);
         }
         CountingDigestOutputStream out;
         try (OutputStream raw = files.createFile(target)) {
@@ -167,7 +189,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             in.transferTo(out);
             out.flush();
         } catch (FileAlreadyExistsException e) {
-            throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' appears twice in the input");
+            throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' appears twice in the input", e);
         }
         Manifest.FileEntry entry = new Manifest.FileEntry("files/" + relative, out.count(), out.sha256Hex());
         extracted.add(entry);
