@@ -1,5 +1,8 @@
 package dev.efspipe.api;
 
+import dev.efspipe.config.Settings;
+import dev.efspipe.config.TelemetryConfig;
+import dev.efspipe.logging.Logs;
 import dev.efspipe.api.config.ApiConfig;
 import dev.efspipe.api.http.ApiProblem;
 import dev.efspipe.api.http.ApiRequest;
@@ -90,6 +93,8 @@ public final class ApiService {
      */
     public static ApiService fromEnvironment(Map<String, String> env) {
         ApiConfig config = ApiConfig.fromEnvironment(env);
+        // JSON log lines with AWS_LAMBDA_LOG_FORMAT=JSON, as the other functions (README "Operating it").
+        Logs.configure(TelemetryConfig.from(Settings.environment(env), "api"));
         AwsCredentialsProvider credentials = credentials(env);
         Region region = Region.of(config.clients().region());
         var client = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(region).credentialsProvider(credentials);

@@ -3,6 +3,7 @@ package dev.efspipe.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.efspipe.config.IngestRules;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.metrics.EmfSpecification;
 import dev.efspipe.metrics.PipelineMetrics;
