@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * The pipeline's own metrics: their names, units and dimensions, written as EMF ({@link EmbeddedMetrics}) in
  * the namespace {@value #NAMESPACE}. Every document carries one dimension, {@value #FUNCTION}: the Lambda
- * function's name ({@code AWS_LAMBDA_FUNCTION_NAME}, unique per stack), or {@code ingest} / {@code processor}
+ * function's name ({@code AWS_LAMBDA_FUNCTION_NAME}, unique per stack), or {@code ingest} / {@code processor} / {@code api}
  * outside Lambda. Dataset names become a dimension only when {@code PIPELINE_METRICS_DATASET_DIMENSION} is
  * {@code true} ({@link TelemetryConfig}), and
  * then as an extra dimension set (every dataset is a custom metric per metric name: a cost that grows with the
@@ -51,6 +51,14 @@ public final class PipelineMetrics {
     public static final String INGEST_REJECTIONS = "IngestRejections";
     /** Messages that could not be handled and come back (the process queue unavailable, throttling). */
     public static final String INGEST_ERRORS = "IngestErrors";
+
+    // Api, one document per request.
+    public static final String API_REQUESTS = "ApiRequests";
+    /** Requests answered 4xx: the client's mistake (a bad key, an unknown job), never retried by us. */
+    public static final String API_CLIENT_ERRORS = "ApiClientErrors";
+    /** Requests answered 5xx: EFS or S3 unavailable, a lock held too long, a bug. */
+    public static final String API_SERVER_ERRORS = "ApiServerErrors";
+    public static final String API_LATENCY = "ApiLatency";
 
     private final EmbeddedMetrics emf;
     private final boolean enabled;

@@ -1,5 +1,7 @@
 package dev.efspipe.local.stack;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.efspipe.api.config.ApiConfig;
@@ -44,6 +46,7 @@ public final class LocalFunctions implements AutoCloseable {
     private final LocalFunction ingest;
     private final LocalFunction processor;
     private final ApiHandler api;
+    private final LocalFunction apiFunction;
 
     private LocalFunctions(StackInfo info, LocalStack.Options options, Map<String, String> processEnv) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(info.accessKeyId(), info.secretAccessKey()));
@@ -62,6 +65,8 @@ public final class LocalFunctions implements AutoCloseable {
         apiEnv.put("AWS_SECRET_ACCESS_KEY", info.secretAccessKey());
         apiEnv.put(ApiConfig.BUCKET, info.bucket());
         this.api = new ApiHandler(ApiService.fromEnvironment(apiEnv));
+        this.apiFunction = LocalFunction.of("api", API_TIMEOUT, 512, api, APIGatewayV2HTTPEvent.class,
+                APIGatewayV2HTTPResponse.class);
     }
 
     /** The functions as the stack started with {@code options} runs them, against the servers {@code info} names. */
@@ -115,12 +120,13 @@ public final class LocalFunctions implements AutoCloseable {
         return api;
     }
 
-    /** {@code ingest} or {@code processor}. */
+    /** {@code ingest}, {@code processor} or {@code api} (fed an HTTP API payload 2.0 event). */
     public LocalFunction get(String name) {
         return switch (name) {
             case "ingest" -> ingest;
             case "processor" -> processor;
-            default -> throw new IllegalArgumentException("No function '" + name + "': use ingest or processor");
+            case "api" -> apiFunction;
+            default -> throw new IllegalArgumentException("No function '" + name + "': use ingest, processor or api");
         };
     }
 

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With {@code AWS_LAMBDA_LOG_FORMAT=JSON}, as Lambda sets it for the template's functions, each function logs
- * one JSON object per line carrying the invocation's request id and the job's id, dataset and key, and writes
+ * With {@code AWS_LAMBDA_LOG_FORMAT=JSON}, as Lambda sets it for the template's functions, each function (ingest,
+ * processor, api) logs one JSON object per line carrying the invocation's request id and the job's id, dataset and key, and writes
  * its metrics as EMF lines CloudWatch accepts. Run as Lambda would run them: {@code ./pipeline invoke} in a
  * child process, the function built by its own factory, the log read from the process's standard error.
  */
@@ -102,6 +102,33 @@ class JsonLogsIT {
         assertThat(document.path("requestId").asText()).isEqualTo(requestId);
     }
 
+    @Test
+    void apiLogsItsRequestAndTheJobItIsAskedAboutAsJsonAndCountsTheRequest() throws Exception {
+        String jobId = Job.of(UploadSource.efs("web/none.json", "upload-8", 2), DatasetName.of("none"), Instant.now()).id().value();
+        Path event = httpEvent(dir.resolve("api-event.json"), "GET", "/api/jobs/" + jobId);
+
+        Output out = invoke("api", event, "--efs", Files.createDirectories(dir.resolve("efs")).toString());
+
+        assertThat(Json.MAPPER.readTree(out.stdout).path("statusCode").asInt()).as("the api's answer").isEqualTo(404);
+        List<JsonNode> logs = ourLogLines(out);
+        String requestId = onlyRequestId(logs);
+        JsonNode answered = logs.stream().filter(l -> l.path("message").asText().startsWith("GET /api/jobs/" + jobId + ": 404"))
+                .findFirst().orElseThrow(() -> new AssertionError("no line about the 404 in " + out.stderr));
+        assertThat(answered.path("requestId").asText()).isEqualTo(requestId);
+        assertThat(answered.path("jobId").asText()).isEqualTo(jobId);
+        assertThat(answered.path("level").asText()).isEqualTo("INFO");
+
+        List<JsonNode> metrics = emf(out);
+        assertThat(metrics).as("EMF lines of the api").hasSize(1);
+        JsonNode document = metrics.get(0);
+        assertThat(document.path("Function").asText()).isEqualTo("api");
+        assertThat(document.path("ApiRequests").asLong()).isEqualTo(1);
+        assertThat(document.path("ApiClientErrors").asLong()).isEqualTo(1);
+        assertThat(document.path("ApiServerErrors").asLong()).isZero();
+        assertThat(document.path("requestId").asText()).isEqualTo(requestId);
+        assertThat(document.path("jobId").asText()).isEqualTo(jobId);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private record Output(int exit, String stdout, String stderr) {
@@ -175,6 +202,31 @@ class JsonLogsIT {
         r.put("eventSource", "aws:sqs");
         r.put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:pipeline-ingest");
         r.put("awsRegion", "us-east-1");
+        Files.writeString(file, root.toString());
+        return file;
+    }
+
+    /** An HTTP API (payload format 2.0) event, as API Gateway delivers it to the api function. */
+    private static Path httpEvent(Path file, String method, String path) throws IOException {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("version", "2.0");
+        root.put("routeKey", "$default");
+        root.put("rawPath", path);
+        root.put("rawQueryString", "");
+        root.putObject("headers").put("accept", "application/json");
+        ObjectNode context = root.putObject("requestContext");
+        context.put("accountId", "000000000000");
+        context.put("apiId", "json-logs");
+        context.put("requestId", "json-logs-api-1");
+        context.put("routeKey", "$default");
+        context.put("stage", "$default");
+        context.put("timeEpoch", System.currentTimeMillis());
+        ObjectNode http = context.putObject("http");
+        http.put("method", method);
+        http.put("path", path);
+        http.put("protocol", "HTTP/1.1");
+        http.put("sourceIp", "127.0.0.1");
+        root.put("isBase64Encoded", false);
         Files.writeString(file, root.toString());
         return file;
     }
