@@ -55,12 +55,6 @@ public final class ProcessorService {
     /** Distinguishes this execution environment's claims from those of every other. */
     private static final String ENVIRONMENT = ManagementFactory.getRuntimeMXBean().getName() + "/"
             + UUID.randomUUID().toString().substring(0, 8);
-    /**
-     * Outside Lambda (the local stack) a claim's owner names this process, so the claims of a killed stack are
-     * taken over at once; in Lambda they keep the lease rule. Decided by this process's own environment, not by
-     * the configuration's (the local stack hands its functions a Lambda-like one).
-     */
-    private static final UnaryOperator<String> OWNER_NAMES = LocalProcess.ownerNames(System.getenv());
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
     private final ProcessorConfig config;
@@ -69,6 +63,11 @@ public final class ProcessorService {
     private final SqsClient sqs;
     private final PipelineMetrics metrics;
     private final Clock clock;
+    /**
+     * Outside Lambda (the local stack, tests) a claim's owner names this process, so the claims of a killed stack
+     * are taken over at once; in Lambda they keep the lease rule ({@link LocalProcess#ownerNames}).
+     */
+    private final UnaryOperator<String> ownerNames;
     private S3Client s3;
 
     /** Without metrics (tests). */
@@ -81,7 +80,13 @@ public final class ProcessorService {
      * @param sqs for continuations; null when the configuration names no process queue
      */
     public ProcessorService(ProcessorConfig config, S3Client s3, SqsClient sqs, Clock clock, PipelineMetrics metrics) {
+        this(config, s3, sqs, clock, metrics, LocalProcess.ownerNames(Map.of()));
+    }
+
+    private ProcessorService(ProcessorConfig config, S3Client s3, SqsClient sqs, Clock clock, PipelineMetrics metrics,
+                             UnaryOperator<String> ownerNames) {
         this.config = config;
+        this.ownerNames = ownerNames;
         this.processor = new JobProcessor(config, clock);
         this.givenS3 = s3;
         this.sqs = sqs;
@@ -101,7 +106,7 @@ public final class ProcessorService {
         SqsClient queue = sqs != null || config.processQueueUrl() == null ? sqs : AwsClients.sqs(config.clients());
         Clock clock = Clock.systemUTC();
         return new ProcessorService(config, s3, queue, clock,
-                PipelineMetrics.from(config.telemetry(), PipelineMetrics.lines(System.err), clock));
+                PipelineMetrics.from(config.telemetry(), PipelineMetrics.lines(System.err), clock), LocalProcess.ownerNames(env));
     }
 
     public ProcessorConfig config() {
@@ -151,7 +156,7 @@ public final class ProcessorService {
                         + ", which the processor function cannot read; dropped");
                 return SqsBatch.Result.ACK;
             }
-            JobOutcome outcome = measured(job, () -> processor.run(job, input, OWNER_NAMES.apply(ENVIRONMENT + "/" + requestId),
+            JobOutcome outcome = measured(job, () -> processor.run(job, input, ownerNames.apply(ENVIRONMENT + "/" + requestId),
                     suspendCheck(remainingMillis)));
             LOG.info(() -> "Job " + job.id() + " " + outcome.status() + ": " + outcome.detail());
             if (outcome.status() == JobOutcome.Status.SUSPENDED) {
