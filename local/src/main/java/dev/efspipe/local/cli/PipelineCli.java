@@ -1,7 +1,11 @@
 package dev.efspipe.local.cli;
 
+import dev.efspipe.config.Settings;
+import dev.efspipe.config.TelemetryConfig;
 import dev.efspipe.fs.IoErrors;
 import dev.efspipe.local.bench.BenchCommand;
+import dev.efspipe.logging.Logs;
+import picocli.CommandLine.Command;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +17,7 @@ import java.io.IOException;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "efspipe 0.1.0",
         description = "Event-driven file processing on Lambda + EFS, run locally.",
         subcommands = {DemoCommand.class, UpCommand.class, ProcessCommand.class, InvokeCommand.class,
-                CatalogCommand.class, CatCommand.class, UnpublishCommand.class,
+                CatalogCommand.class, CatCommand.class, UnpublishCommand.class, PlanCommand.class,
                 BenchCommand.class})
 public final class PipelineCli {
     /**
@@ -36,17 +40,24 @@ public final class PipelineCli {
         return 1;
     }
 
-    /** The command line as {@link #main} runs it (tests run it in-process). */
+    public static void main(String[] args) {
+        // ElasticMQ's jar carries a logback.xml of its own; name ours so logback does not have to choose.
+        System.setProperty("logback.configurationFile", "efspipe-logback.xml");
+        // One line per record from the start: JSON with AWS_LAMBDA_LOG_FORMAT=JSON (as the functions write in
+        // Lambda), plain text otherwise. The functions' own factories configure the same again.
+        try {
+            Logs.configure(TelemetryConfig.from(Settings.environment(System.getenv()), "pipeline"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("pipeline: " + e.getMessage());
+            System.exit(2);
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line {@link #main} runs, with its error reporting (tests run commands through it). */
     static CommandLine commandLine() {
         return new CommandLine(new PipelineCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(PipelineCli::report);
-    }
-
-    public static void main(String[] args) {
-        // ElasticMQ's jar carries a logback.xml of its own; name ours so logback does not have to choose.
-        System.setProperty("logback.configurationFile", "efspipe-logback.xml");
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
-        System.exit(commandLine().execute(args));
     }
 }

@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param records     records written so far (the next one is record number {@code records})
  * @param processMs   time spent processing in earlier invocations
  * @param invocations invocations so far
+ * @param efsBytesWritten bytes written to EFS by the invocations so far (parts and files)
+ * @param efsBytesRead    bytes read from EFS by the invocations so far (an inbox input)
  */
 public record Checkpoint(int schema, JobId jobId, long records, List<Manifest.Part> parts,
                          List<Manifest.FileEntry> files, Manifest.Fields fields, long processMs, int invocations,
-                         Instant at) {
+                         Instant at, long efsBytesWritten, long efsBytesRead) {
     public static final int SCHEMA = 1;
     public static final String FILE = "checkpoint.json";
 

@@ -13,6 +13,7 @@ import dev.efspipe.job.JobRecord;
 import dev.efspipe.job.StagingSweeper;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.logging.LogContext;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.processor.input.InputSource;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -272,12 +274,18 @@ public final class JobProcessor {
         long earlierMs = resume == null ? 0 : resume.processMs();
         int invocations = (resume == null ? 0 : resume.invocations()) + 1;
         progress.countRecordsWith(out::recordsSoFar);
+        // What this job costs the file system, for its manifest and ./pipeline plan: EFS meters every byte.
+        LongAdder efsRead = new LongAdder();
+        InputSource measured = input.onEfs() ? input.counting(efsRead) : input;
+        long earlierWritten = resume == null ? 0 : resume.efsBytesWritten();
+        long earlierRead = resume == null ? 0 : resume.efsBytesRead();
         try (out) {
-            content.process(input.withProgress(progress), job.recordPointer(), out);
+            content.process(measured.withProgress(progress), job.recordPointer(), out);
         } catch (Suspension s) {
             long ms = earlierMs + Duration.between(started, clock.instant()).toMillis();
             Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
-                    out.fields().snapshot(), ms, invocations, clock.instant());
+                    out.fields().snapshot(), ms, invocations, clock.instant(), earlierWritten + out.bytesWritten(),
+                    earlierRead + efsRead.sum());
             files.writeAtomically(staging.resolve(Checkpoint.FILE), Json.MAPPER.writeValueAsBytes(checkpoint));
             throw new Suspension("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
                     + s.getMessage() + "); invocation " + invocations);
@@ -286,7 +294,8 @@ public final class JobProcessor {
         timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
         Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
                 clock.instant(), out.records(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
-                out.fields().snapshot(), invocations, out.metadata());
+                out.fields().snapshot(), invocations, out.metadata(), earlierWritten + out.bytesWritten(),
+                earlierRead + efsRead.sum());
         publisher.writeManifest(staging, manifest);
         return manifest;
     }
@@ -333,12 +342,15 @@ public final class JobProcessor {
 
     private ScheduledFuture<?> scheduleRenewal(Job job, String owner, AtomicReference<IOException> lost) {
         long every = Math.max(1, config.efs().lease().toMillis() / 3);
+        Map<String, String> context = LogContext.current(); // the renewal thread's lines belong to this job and request
         return renewals.scheduleAtFixedRate(() -> {
-            try {
+            try (LogContext.Scope scope = LogContext.restore(context)) {
                 claims.renew(job.id(), owner, config.efs().lease());
             } catch (IOException e) {
                 lost.compareAndSet(null, e);
-                LOG.warning("Job " + job.id() + ": lease renewal failed: " + IoErrors.describe(e));
+                try (LogContext.Scope scope = LogContext.restore(context)) {
+                    LOG.warning("Job " + job.id() + ": lease renewal failed: " + IoErrors.describe(e));
+                }
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }
