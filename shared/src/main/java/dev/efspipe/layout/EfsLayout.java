@@ -1,6 +1,7 @@
 package dev.efspipe.layout;
 
 import dev.efspipe.job.JobId;
+import dev.efspipe.plugin.PluginName;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -19,6 +20,9 @@ import java.util.Objects;
  * catalog/journal.ndjson          the shared index, appended under lock
  * failed/&lt;ab&gt;/&lt;jobId&gt;.json        permanent failures with the reason
  * trash/                          unpublished versions on their way out (renamed here, then deleted)
+ * plugins/&lt;name&gt;/&lt;version&gt;/      a transform plugin: plugin.jar and plugin.json (immutable)
+ * plugins/&lt;name&gt;/CURRENT         names the plugin's version that new jobs use
+ * plugins/.staging, .trash, .lock where plugin publishes are prepared, removed, and serialised
  * </pre>
  */
 public record EfsLayout(Path root) {
@@ -101,5 +105,37 @@ public record EfsLayout(Path root) {
 
     public Path trashDir() {
         return root.resolve("trash");
+    }
+
+    /**
+     * Transform plugins. Only their publishers write here (the processor only reads), so everything a
+     * publish needs, its staging and trash directories and its lock, lives inside.
+     */
+    public Path pluginsDir() {
+        return root.resolve("plugins");
+    }
+
+    public Path plugin(PluginName plugin) {
+        return pluginsDir().resolve(plugin.value());
+    }
+
+    public Path pluginVersion(PluginName plugin, Version version) {
+        return plugin(plugin).resolve(version.value());
+    }
+
+    public Path pluginCurrent(PluginName plugin) {
+        return plugin(plugin).resolve(CURRENT);
+    }
+
+    public Path pluginsStaging() {
+        return pluginsDir().resolve(".staging");
+    }
+
+    public Path pluginsTrash() {
+        return pluginsDir().resolve(".trash");
+    }
+
+    public Path pluginsLock() {
+        return pluginsDir().resolve(".lock");
     }
 }

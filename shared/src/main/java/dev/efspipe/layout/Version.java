@@ -28,6 +28,17 @@ public record Version(String value) implements Comparable<Version> {
         return new Version(FORMAT.format(at) + "-" + job.value().substring(0, 12));
     }
 
+    /** A version named by a time and 12 hex digits of something else that identifies it (a plugin jar's SHA-256). */
+    public static Version of(Instant at, String hex12) {
+        return new Version(FORMAT.format(at) + "-" + hex12);
+    }
+
+    /** The time the name starts with. */
+    public Instant instant() {
+        return java.time.LocalDateTime.parse(value.substring(0, 19), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"))
+                .toInstant(ZoneOffset.UTC);
+    }
+
     public static boolean isValid(String s) {
         return s != null && VALID.matcher(s).matches();
     }

@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param recordPointer the JSON Pointer the records were read at, or null when detected
  * @param fields     an inferred summary of the records' fields, or null
  * @param invocations how many invocations the job took (more than 1 when it continued from checkpoints)
+ * @param lineage    the record transforms that produced the records, with their exact versions; null when none
  */
 public record Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source,
                        Instant createdAt, long records, long inputBytes, List<Part> parts, List<FileEntry> files,
-                       Map<String, Long> timingsMs, String recordPointer, Fields fields, int invocations) {
+                       Map<String, Long> timingsMs, String recordPointer, Fields fields, int invocations,
+                       Lineage lineage) {
     public static final int SCHEMA = 1;
 
     public Manifest {
@@ -44,7 +46,15 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
     /** The summary without pointer, fields or invocation count (one invocation). */
     public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
                     long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs) {
-        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, null, null, 1);
+        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, null, null, 1, null);
+    }
+
+    /** Without lineage (no record transforms). */
+    public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
+                    long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs,
+                    String recordPointer, Fields fields, int invocations) {
+        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, recordPointer,
+                fields, invocations, null);
     }
 
     /**

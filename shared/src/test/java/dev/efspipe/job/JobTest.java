@@ -27,7 +27,7 @@ class JobTest {
     @Test
     void shouldRejectAnIdThatDoesNotMatchItsSource() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new Job(Job.SCHEMA, JobId.of(OTHER), DATASET, SOURCE, AT, null, null))
+                .isThrownBy(() -> new Job(Job.SCHEMA, JobId.of(OTHER), DATASET, SOURCE, AT, null, null, null))
                 .withMessageContaining("does not match its source")
                 .withMessageContaining("s3://uploads/2024/Sales Report.json");
     }
@@ -35,7 +35,7 @@ class JobTest {
     @Test
     void shouldRejectAnUnknownSchema() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new Job(Job.SCHEMA + 1, JobId.of(SOURCE), DATASET, SOURCE, AT, null, null))
+                .isThrownBy(() -> new Job(Job.SCHEMA + 1, JobId.of(SOURCE), DATASET, SOURCE, AT, null, null, null))
                 .withMessageContaining("Unsupported job schema");
     }
 
