@@ -15,6 +15,8 @@ import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.run.Budget;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
+import dev.efspipe.processor.transform.TransformRules;
+import dev.efspipe.processor.transform.Transforms;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -63,8 +65,10 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     /** Used by the local stack; a null client is built from the configuration. */
     public ProcessorHandler(PipelineConfig config, S3Client s3, SqsClient sqs) {
         this.config = config;
-        this.processor = new JobProcessor(config, JsonLimits.fromEnvironment(System.getenv()),
-                UnpackLimits.fromEnvironment(System.getenv()), Clock.systemUTC());
+        JsonLimits json = JsonLimits.fromEnvironment(System.getenv());
+        this.processor = new JobProcessor(config, json, UnpackLimits.fromEnvironment(System.getenv()),
+                new Transforms(config.efsRoot(), TransformRules.fromEnvironment(System.getenv()), json, Transforms.defaultLocalDir()),
+                Clock.systemUTC());
         this.s3 = s3 != null ? s3 : s3Client(config);
         this.sqs = sqs != null ? sqs : sqsClient(config);
     }

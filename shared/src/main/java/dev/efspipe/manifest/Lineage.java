@@ -37,7 +37,7 @@ public record Lineage(List<Transform> transforms, long recordsIn, long recordsDr
         public Transform {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(kind, "kind");
-            options = options == null ? Map.of() : Map.copyOf(options);
+            options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
             references = references == null ? List.of() : List.copyOf(references);
         }
 

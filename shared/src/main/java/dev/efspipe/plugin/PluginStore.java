@@ -140,9 +140,18 @@ public final class PluginStore {
         }
     }
 
-    /** The metadata of one version. */
+    /**
+     * The metadata of one version.
+     *
+     * @throws NoSuchFileException when the version is not published (or no longer)
+     */
     public PluginMetadata metadata(PluginName name, Version version) throws IOException {
-        return Json.MAPPER.readValue(layout.pluginVersion(name, version).resolve(METADATA).toFile(), PluginMetadata.class);
+        return Json.MAPPER.readValue(Files.readAllBytes(layout.pluginVersion(name, version).resolve(METADATA)), PluginMetadata.class);
+    }
+
+    /** Whether a version is (still) published: one stat of its metadata file. */
+    public boolean isPublished(PluginName name, Version version) {
+        return Files.exists(layout.pluginVersion(name, version).resolve(METADATA));
     }
 
     /** Where one version's jar is. */

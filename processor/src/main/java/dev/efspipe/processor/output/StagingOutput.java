@@ -5,6 +5,7 @@ import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.json.FieldSummary;
+import dev.efspipe.processor.transform.RecordTransformChain;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -29,6 +30,11 @@ import java.util.zip.GZIPOutputStream;
  * before the checkpoint are passed over ({@link #skipping()}) and the files already listed are not
  * extracted again. At each clean boundary (a part closed, a file extracted, no part open) the budget is
  * asked whether to stop there; if so, {@link Suspension} unwinds the job.
+ *
+ * <p>With a {@link RecordTransformChain}, a record is collected in a buffer instead of being written, handed
+ * to the chain at {@link #endRecord()}, and its result written (or nothing, when it was dropped); the
+ * splitter's field walk then only validates the input, and {@link #summary()} counts the fields of the records
+ * as written. Without a chain, records go straight into the part file, no buffer and no copy in between.
  */
 public final class StagingOutput implements AutoCloseable {
     private final Path staging;
@@ -40,7 +46,10 @@ public final class StagingOutput implements AutoCloseable {
     private final List<Manifest.FileEntry> extracted = new ArrayList<>();
     private final Map<String, Manifest.FileEntry> alreadyExtracted = new HashMap<>();
     private final FieldSummary fields;
+    private final FieldSummary summary;
     private final long skipUntil;
+    private final RecordTransformChain chain;
+    private final RecordBuffer buffer;
 
     private CountingDigestOutputStream part;
     private Counting uncompressed;
@@ -60,6 +69,18 @@ public final class StagingOutput implements AutoCloseable {
      */
     public StagingOutput(Path staging, DurableFiles files, long partMaxBytes, boolean gzip, Resume resume,
                          LongPredicate budgetExhausted) {
+        this(staging, files, partMaxBytes, gzip, resume, budgetExhausted, null);
+    }
+
+    /**
+     * @param resume          where an earlier invocation stopped, or null to start from the beginning
+     * @param budgetExhausted asked at each clean boundary with the bytes written in this invocation
+     * @param chain           the job's record transforms, or null for none
+     */
+    public StagingOutput(Path staging, DurableFiles files, long partMaxBytes, boolean gzip, Resume resume,
+                         LongPredicate budgetExhausted, RecordTransformChain chain) {
+        this.chain = chain;
+        this.buffer = chain == null ? null : new RecordBuffer();
         this.staging = staging;
         this.files = files;
         this.partMaxBytes = partMaxBytes;
@@ -70,19 +91,26 @@ public final class StagingOutput implements AutoCloseable {
             extracted.addAll(resume.files());
             resume.files().forEach(f -> alreadyExtracted.put(f.name(), f));
             this.skipUntil = resume.records();
-            this.fields = new FieldSummary(resume.fields());
+            this.summary = new FieldSummary(resume.fields());
         } else {
             this.skipUntil = 0;
-            this.fields = new FieldSummary();
+            this.summary = new FieldSummary();
         }
+        // With transforms, the walk over the input only validates it; what is counted is what is written.
+        this.fields = chain == null ? summary : new FieldSummary();
     }
 
     /** What a resumed output starts with. */
     public record Resume(long records, List<Manifest.Part> parts, List<Manifest.FileEntry> files, Manifest.Fields fields) {}
 
-    /** The field summary the JSON splitter feeds. */
+    /** The field summary the JSON splitter feeds as it walks each input record. */
     public FieldSummary fields() {
         return fields;
+    }
+
+    /** The summary of the records as written, for the manifest and checkpoints ({@link #fields()} without transforms). */
+    public FieldSummary summary() {
+        return summary;
     }
 
     /** True while the records are ones an earlier invocation already wrote. */
@@ -115,11 +143,23 @@ public final class StagingOutput implements AutoCloseable {
             partSource = source;
             partRecords = 0;
         }
+        if (chain != null) {
+            buffer.reset();
+            return buffer;
+        }
         return recordTarget;
     }
 
     /** Ends the record just written with a newline and rolls the part over when it reached its bound. */
     public void endRecord() throws IOException {
+        if (chain != null) {
+            byte[] result = chain.apply(buffer.toByteArray(), records, partSource, summary);
+            if (result == null) {
+                records++; // dropped: counted as read, not written
+                return;
+            }
+            writeWithoutLineBreaks(result);
+        }
         recordTarget.write('\n');
         partRecords++;
         records++;
@@ -129,8 +169,30 @@ public final class StagingOutput implements AutoCloseable {
         }
     }
 
+    /** A checked JSON value has line breaks only between tokens, where they can go: one record, one line. */
+    private void writeWithoutLineBreaks(byte[] value) throws IOException {
+        int from = 0;
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == '\n' || value[i] == '\r') {
+                recordTarget.write(value, from, i - from);
+                from = i + 1;
+            }
+        }
+        recordTarget.write(value, from, value.length - from);
+    }
+
+    /** Records read so far, in this and earlier invocations (those a transform dropped included). */
     public long records() {
         return records;
+    }
+
+    /** Records written to parts so far (fewer than {@link #records()} when a transform dropped some). */
+    public long recordsWritten() {
+        long n = part == null ? 0 : partRecords;
+        for (Manifest.Part p : parts) {
+            n += p.records();
+        }
+        return n;
     }
 
     /**
@@ -206,11 +268,26 @@ public final class StagingOutput implements AutoCloseable {
             return;
         }
         uncompressed.close(); // finishes the gzip stream (if any), flushes, closes the file
+        if (partRecords == 0) {
+            // Every record of this part was dropped by a transform: no empty part in the output.
+            java.nio.file.Files.delete(staging.resolve("parts").resolve(partName(parts.size())));
+            part = null;
+            uncompressed = null;
+            recordTarget = null;
+            return;
+        }
         parts.add(new Manifest.Part("parts/" + partName(parts.size()), partSource, partRecords, part.count(), part.sha256Hex()));
         bytesWritten += part.count();
         part = null;
         uncompressed = null;
         recordTarget = null;
+    }
+
+    /** One record on its way to the transforms: reused from record to record. */
+    private static final class RecordBuffer extends java.io.ByteArrayOutputStream {
+        RecordBuffer() {
+            super(1 << 12);
+        }
     }
 
     /** Counts the uncompressed bytes of a part, which its size bound applies to. */

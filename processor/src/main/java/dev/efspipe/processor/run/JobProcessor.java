@@ -10,6 +10,7 @@ import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.JobClaims;
 import dev.efspipe.job.JobRecord;
+import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.StagingSweeper;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
@@ -20,6 +21,10 @@ import dev.efspipe.processor.json.JsonRecordSplitter;
 import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.output.StagingOutput;
 import dev.efspipe.processor.output.Suspension;
+import dev.efspipe.processor.transform.JobTransforms;
+import dev.efspipe.processor.transform.StaleCheckpointException;
+import dev.efspipe.processor.transform.TransformRules;
+import dev.efspipe.processor.transform.Transforms;
 import dev.efspipe.publish.AtomicPublisher;
 
 import java.io.IOException;
@@ -29,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +63,7 @@ public final class JobProcessor {
     private final JobClaims claims;
     private final AtomicPublisher publisher;
     private final ContentProcessor content;
+    private final Transforms transforms;
     private final Clock clock;
     private final ScheduledExecutorService renewals;
     private final StagingSweeper sweeper;
@@ -76,7 +83,19 @@ public final class JobProcessor {
      * @param unpackLimits what an archive or a compressed upload may expand to ({@link UnpackLimits#fromEnvironment})
      */
     public JobProcessor(PipelineConfig config, JsonLimits jsonLimits, UnpackLimits unpackLimits, Clock clock) {
+        this(config, jsonLimits, unpackLimits, new Transforms(config.efsRoot(), TransformRules.NONE, jsonLimits,
+                Transforms.defaultLocalDir()), clock);
+    }
+
+    /**
+     * @param jsonLimits   the limits every JSON document is read under ({@link JsonLimits#fromEnvironment})
+     * @param unpackLimits what an archive or a compressed upload may expand to ({@link UnpackLimits#fromEnvironment})
+     * @param transforms   the record transforms of this environment (kept from job to job)
+     */
+    public JobProcessor(PipelineConfig config, JsonLimits jsonLimits, UnpackLimits unpackLimits, Transforms transforms,
+                        Clock clock) {
         this.config = config;
+        this.transforms = transforms;
         this.clock = clock;
         this.layout = new EfsLayout(config.efsRoot());
         this.files = new DurableFiles(config.permissions());
@@ -218,28 +237,42 @@ public final class JobProcessor {
         Instant started = clock.instant();
         files.createDirectories(staging);
         long inputBytes = input.size();
+        List<TransformSpec> chosen = transforms.chosenFor(job);
+        JobTransforms jobTransforms;
+        try {
+            jobTransforms = transforms.open(chosen, resume == null ? null : resume.lineage());
+        } catch (StaleCheckpointException stale) {
+            LOG.warning(() -> "Job " + job.id() + ": starting over from the first record: " + stale.getMessage());
+            DurableFiles.deleteTree(staging);
+            files.createDirectories(staging);
+            resume = null;
+            jobTransforms = transforms.open(chosen, null);
+        }
         StagingOutput.Resume from = resume == null ? null
                 : new StagingOutput.Resume(resume.records(), resume.parts(), resume.files(), resume.fields());
-        StagingOutput out = new StagingOutput(staging, files, config.partMaxBytes(), config.gzipParts(), from, budget::exhausted);
         long earlierMs = resume == null ? 0 : resume.processMs();
         int invocations = (resume == null ? 0 : resume.invocations()) + 1;
-        try (out) {
-            content.process(input, job.recordPointer(), out);
-        } catch (Suspension s) {
-            long ms = earlierMs + Duration.between(started, clock.instant()).toMillis();
-            Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
-                    out.fields().snapshot(), ms, invocations, clock.instant());
-            files.writeAtomically(staging.resolve(Checkpoint.FILE), Json.MAPPER.writeValueAsBytes(checkpoint));
-            throw new Suspended("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
-                    + s.getMessage() + "); invocation " + invocations);
+        try (JobTransforms open = jobTransforms) {
+            StagingOutput out = new StagingOutput(staging, files, config.partMaxBytes(), config.gzipParts(), from, budget::exhausted,
+                    open.chain());
+            try (out) {
+                content.process(input, job.recordPointer(), out);
+            } catch (Suspension s) {
+                long ms = earlierMs + Duration.between(started, clock.instant()).toMillis();
+                Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
+                        out.summary().snapshot(), ms, invocations, clock.instant(), open.lineage(out.records(), out.recordsWritten()));
+                files.writeAtomically(staging.resolve(Checkpoint.FILE), Json.MAPPER.writeValueAsBytes(checkpoint));
+                throw new Suspended("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
+                        + s.getMessage() + "); invocation " + invocations);
+            }
+            Map<String, Long> timings = new LinkedHashMap<>();
+            timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
+            Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
+                    clock.instant(), out.recordsWritten(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
+                    out.summary().snapshot(), invocations, open.lineage(out.records(), out.recordsWritten()));
+            publisher.writeManifest(staging, manifest);
+            return manifest;
         }
-        Map<String, Long> timings = new LinkedHashMap<>();
-        timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
-        Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
-                clock.instant(), out.records(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
-                out.fields().snapshot(), invocations);
-        publisher.writeManifest(staging, manifest);
-        return manifest;
     }
 
     /**
