@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "efspipe 0.1.0",
         description = "Event-driven file processing on Lambda + EFS, run locally.",
         subcommands = {DemoCommand.class, UpCommand.class, ProcessCommand.class, InvokeCommand.class,
-                CatalogCommand.class, CatCommand.class, UnpublishCommand.class,
+                CatalogCommand.class, CatCommand.class, UnpublishCommand.class, PluginCommand.class,
                 dev.efspipe.local.bench.BenchCommand.class})
 public final class PipelineCli {
     /**

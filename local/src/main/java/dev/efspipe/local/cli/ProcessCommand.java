@@ -2,6 +2,7 @@ package dev.efspipe.local.cli;
 
 import dev.efspipe.config.PipelineConfig;
 import dev.efspipe.job.Job;
+import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.processor.input.FileInputSource;
@@ -10,6 +11,8 @@ import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
+import dev.efspipe.processor.transform.TransformRules;
+import dev.efspipe.processor.transform.Transforms;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
@@ -20,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -44,6 +49,11 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--part-size", description = "Bound of one NDJSON part in bytes (default: PIPELINE_PART_MAX_BYTES, else 128 MiB).")
     Long partSize;
 
+    @Option(names = "--transform", paramLabel = "NAME[(OPTION=VALUE,…)]",
+            description = "Apply this record transform (repeatable; applied in the order given): a published plugin's name, or "
+                    + "lookup(field=…,dataset=…,key=…,into=…). Without it, PIPELINE_TRANSFORMS decides by the file name.")
+    List<String> transforms;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
@@ -63,6 +73,13 @@ final class ProcessCommand implements Callable<Integer> {
                 "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
         DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
         Job job = Job.of(source, name, Instant.now());
+        if (transforms != null) {
+            List<TransformSpec> chain = new ArrayList<>();
+            for (String t : transforms) {
+                chain.addAll(TransformSpec.parseChain(t));
+            }
+            job = job.withTransforms(chain);
+        }
         InputSource input = new FileInputSource(abs);
         // On a terminal, a progress bar over the bytes read from the file; in a pipe or a log, nothing.
         ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("Processing")
@@ -71,10 +88,13 @@ final class ProcessCommand implements Callable<Integer> {
             input = input.withProgress((done, total) -> bar.stepTo(Math.min(done, total)));
         }
         JobOutcome outcome;
+        JsonLimits json = JsonLimits.fromEnvironment(env);
+        Transforms chosen = new Transforms(config.efsRoot(), TransformRules.fromEnvironment(env), json, Transforms.defaultLocalDir());
         try {
-            outcome = new JobProcessor(config, JsonLimits.fromEnvironment(env), UnpackLimits.fromEnvironment(env), Clock.systemUTC())
+            outcome = new JobProcessor(config, json, UnpackLimits.fromEnvironment(env), chosen, Clock.systemUTC())
                     .run(job, input, "cli/" + ProcessHandle.current().pid());
         } finally {
+            chosen.close();
             if (bar != null) {
                 bar.close();
             }
@@ -82,6 +102,12 @@ final class ProcessCommand implements Callable<Integer> {
         switch (outcome.status()) {
             case PUBLISHED, DUPLICATE -> {
                 System.out.println(outcome.status() + ": " + outcome.detail());
+                if (outcome.manifest() != null && outcome.manifest().lineage() != null) {
+                    for (var t : outcome.manifest().lineage().transforms()) {
+                        System.out.println("  transform " + t.label() + (t.sha256() == null ? "" : "  jar SHA-256 " + t.sha256())
+                                + t.references().stream().map(r -> "  reference " + r.dataset() + "/" + r.version()).reduce("", String::concat));
+                    }
+                }
                 if (outcome.manifest() != null) {
                     outcome.manifest().parts().forEach(p -> System.out.printf("  %s  %d records  %d bytes%n", p.name(), p.records(), p.bytes()));
                     outcome.manifest().files().forEach(f -> System.out.printf("  %s  %d bytes%n", f.name(), f.bytes()));

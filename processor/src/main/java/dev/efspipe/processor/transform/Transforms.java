@@ -40,7 +40,7 @@ import java.util.logging.Logger;
  * newly published version is used from the next job on and never in the middle of one; a job continuing from a
  * checkpoint uses the versions its first invocation used (its lineage), or starts over if they are gone.
  */
-public final class Transforms {
+public final class Transforms implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Transforms.class.getName());
 
     /** The built-in transforms; no plugin can be published under these names. */
@@ -50,6 +50,7 @@ public final class Transforms {
     private final PluginLoader plugins;
     private final ReferenceDataCache references;
     private final RecordCheck check;
+    private final Path localDir;
 
     /**
      * @param localDir where plugin jars are copied and reference indexes built (local disk: {@code /tmp} in Lambda)
@@ -62,6 +63,16 @@ public final class Transforms {
         this.plugins = new PluginLoader(store, localDir.resolve("plugins"));
         this.references = new ReferenceDataCache(efsRoot, localDir.resolve("reference"));
         this.check = new RecordCheck(limits);
+        this.localDir = localDir;
+    }
+
+    /**
+     * Removes the local copies of plugins and the reference indexes (a command that ends; a Lambda environment
+     * never calls it, its {@code /tmp} goes with it).
+     */
+    @Override
+    public void close() throws IOException {
+        DurableFiles.deleteTree(localDir);
     }
 
     /** A local directory of this process for plugin copies and indexes: {@code <java.io.tmpdir>/efspipe-<pid>}. */
