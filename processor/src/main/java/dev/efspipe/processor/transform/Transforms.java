@@ -80,9 +80,19 @@ public final class Transforms implements AutoCloseable {
         return Path.of(System.getProperty("java.io.tmpdir"), "efspipe-" + ProcessHandle.current().pid());
     }
 
-    /** The chain a job gets: its own choice if its announcement made one, else the rule for its key. */
+    /**
+     * The chain a job gets: its own choice if its announcement made one, else the rule for its key (an S3 key,
+     * an inbox path; for a local file of {@code ./pipeline process}, its file name).
+     */
     public List<TransformSpec> chosenFor(Job job) {
-        return job.transforms() != null ? job.transforms() : rules.chainFor(job.source().key());
+        if (job.transforms() != null) {
+            return job.transforms();
+        }
+        String key = job.source().key();
+        if (job.source().scheme().equals("file")) {
+            key = Path.of(key).getFileName().toString();
+        }
+        return rules.chainFor(key);
     }
 
     PluginLoader plugins() {
