@@ -1,9 +1,10 @@
 package dev.efspipe.ingest;
 
+import dev.efspipe.config.Settings;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,25 +50,21 @@ public record IngestRules(List<String> acceptPrefixes, List<String> acceptSuffix
      * {@code PIPELINE_ACCEPT_PREFIXES=uploads/,incoming/}, {@code PIPELINE_ACCEPT_SUFFIXES=.zip,.json},
      * {@code PIPELINE_MAX_OBJECT_BYTES=2000000000}, {@code PIPELINE_RECORD_POINTERS=api/=/data/items,exports/=/records}.
      */
-    public static IngestRules fromEnvironment(Map<String, String> env) {
+    public static IngestRules from(Settings settings) {
         List<PrefixPointer> pointers = new ArrayList<>();
-        for (String pair : list(env.get(RECORD_POINTERS))) {
+        for (String pair : settings.list(RECORD_POINTERS)) {
             int eq = pair.indexOf('=');
             if (eq < 0) {
-                throw new IllegalArgumentException(RECORD_POINTERS + ": expected prefix=/pointer, got '" + pair + "'");
+                throw settings.invalid(RECORD_POINTERS, pair, "must be prefix=/pointer pairs separated by commas");
             }
-            pointers.add(new PrefixPointer(pair.substring(0, eq), pair.substring(eq + 1)));
-        }
-        long max = ACCEPT_ALL.maxObjectBytes();
-        String raw = env.get(MAX_OBJECT_BYTES);
-        if (raw != null && !raw.isBlank()) {
-            try {
-                max = Long.parseLong(raw.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(MAX_OBJECT_BYTES + " must be a whole number of bytes, got '" + raw + "'");
+            String pointer = pair.substring(eq + 1);
+            if (!pointer.isEmpty() && !pointer.startsWith("/")) {
+                throw settings.invalid(RECORD_POINTERS, pair, "must give each prefix a JSON Pointer that is empty or starts with '/'");
             }
+            pointers.add(new PrefixPointer(pair.substring(0, eq), pointer));
         }
-        return new IngestRules(list(env.get(ACCEPT_PREFIXES)), list(env.get(ACCEPT_SUFFIXES)), max, pointers);
+        return new IngestRules(settings.list(ACCEPT_PREFIXES), settings.list(ACCEPT_SUFFIXES),
+                settings.longValue(MAX_OBJECT_BYTES, ACCEPT_ALL.maxObjectBytes(), 1, Long.MAX_VALUE, "bytes"), pointers);
     }
 
     /** Why a key is not accepted, or empty if it is. */
@@ -85,12 +82,5 @@ public record IngestRules(List<String> acceptPrefixes, List<String> acceptSuffix
     public String recordPointer(String key) {
         return recordPointers.stream().filter(p -> key.startsWith(p.prefix())).map(PrefixPointer::pointer)
                 .findFirst().orElse(null);
-    }
-
-    private static List<String> list(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return List.of();
-        }
-        return java.util.Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -48,6 +49,7 @@ import java.util.regex.Pattern;
  */
 public final class UploadAnnouncements {
     private static final int MAX_ENVELOPES = 3;
+    private static final Logger LOG = Logger.getLogger(UploadAnnouncements.class.getName());
     private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
     /**
@@ -59,12 +61,12 @@ public final class UploadAnnouncements {
      * @param refused uploads that can never be processed (too large, an impossible key), with the reason, for
      *                the dead-letter queue
      */
-    public record Outcome(List<Job> jobs, List<String> ignored, List<String> refused) {
-        static Outcome empty() {
-            return new Outcome(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    public record Announced(List<Job> jobs, List<String> ignored, List<String> refused) {
+        static Announced empty() {
+            return new Announced(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
-        void add(Outcome other) {
+        void add(Announced other) {
             jobs.addAll(other.jobs);
             ignored.addAll(other.ignored);
             refused.addAll(other.refused);
@@ -80,15 +82,15 @@ public final class UploadAnnouncements {
     }
 
     /** Parses a message body and reads it; a body that is not JSON is a {@link BadAnnouncementException}. */
-    public Outcome read(String body) throws BadAnnouncementException {
+    public Announced read(String body) throws BadAnnouncementException {
         return read(parse(body, "the message body"));
     }
 
-    public Outcome read(JsonNode announcement) throws BadAnnouncementException {
+    public Announced read(JsonNode announcement) throws BadAnnouncementException {
         return read(announcement, 0);
     }
 
-    private Outcome read(JsonNode node, int depth) throws BadAnnouncementException {
+    private Announced read(JsonNode node, int depth) throws BadAnnouncementException {
         if (node == null || !node.isObject()) {
             throw new BadAnnouncementException("Not an upload announcement: expected a JSON object, got "
                     + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
@@ -96,7 +98,7 @@ public final class UploadAnnouncements {
         if (depth > MAX_ENVELOPES) {
             throw new BadAnnouncementException("Not an upload announcement: more than " + MAX_ENVELOPES + " nested envelopes");
         }
-        Outcome out = Outcome.empty();
+        Announced out = Announced.empty();
         if (node.path("Records").isArray()) {
             for (JsonNode record : node.path("Records")) {
                 if (record.has("s3")) {
@@ -138,8 +140,8 @@ public final class UploadAnnouncements {
                 + "an aws.s3 EventBridge event, an efs-upload message or a job; found fields " + fields);
     }
 
-    private Outcome s3Record(JsonNode record) throws BadAnnouncementException {
-        Outcome out = Outcome.empty();
+    private Announced s3Record(JsonNode record) throws BadAnnouncementException {
+        Announced out = Announced.empty();
         String event = record.path("eventName").asText("");
         JsonNode s3 = record.path("s3");
         String bucket = text(s3.path("bucket"), "name");
@@ -158,11 +160,11 @@ public final class UploadAnnouncements {
         JsonNode object = s3.path("object");
         return upload(UploadSource.s3(bucket, key, nullIfBlank(object.path("versionId").asText(null)),
                 nullIfBlank(object.path("eTag").asText(null)), object.path("size").asLong(0)),
-                instant(record.path("eventTime").asText(null)), nullIfBlank(object.path("sequencer").asText(null)));
+                instant(record, "eventTime", "S3 record for s3://" + bucket + "/" + key), nullIfBlank(object.path("sequencer").asText(null)));
     }
 
-    private Outcome eventBridge(JsonNode event) throws BadAnnouncementException {
-        Outcome out = Outcome.empty();
+    private Announced eventBridge(JsonNode event) throws BadAnnouncementException {
+        Announced out = Announced.empty();
         String type = event.path("detail-type").asText();
         JsonNode detail = event.path("detail");
         String bucket = text(detail.path("bucket"), "name");
@@ -174,10 +176,10 @@ public final class UploadAnnouncements {
         JsonNode object = detail.path("object");
         return upload(UploadSource.s3(bucket, key, nullIfBlank(object.path("version-id").asText(null)),
                 nullIfBlank(object.path("etag").asText(null)), object.path("size").asLong(0)),
-                instant(event.path("time").asText(null)), nullIfBlank(object.path("sequencer").asText(null)));
+                instant(event, "time", "EventBridge event for s3://" + bucket + "/" + key), nullIfBlank(object.path("sequencer").asText(null)));
     }
 
-    private Outcome efsUpload(JsonNode node) throws BadAnnouncementException {
+    private Announced efsUpload(JsonNode node) throws BadAnnouncementException {
         int version = node.path("schemaVersion").asInt(-1);
         if (version != EfsUpload.SCHEMA_VERSION) {
             throw new BadAnnouncementException("efs-upload schemaVersion " + node.path("schemaVersion")
@@ -197,8 +199,8 @@ public final class UploadAnnouncements {
         if (!node.path("size").canConvertToLong() || node.path("size").asLong() < 0) {
             throw new BadAnnouncementException("efs-upload for '" + path + "' needs a size in bytes, got " + node.path("size"));
         }
-        Outcome out = upload(new UploadSource("efs", null, path, null, uploadId, node.path("size").asLong()),
-                node.hasNonNull("uploadedAt") ? instant(node.path("uploadedAt").asText()) : clock.instant(), null);
+        Announced out = upload(UploadSource.efs(path, uploadId, node.path("size").asLong()),
+                instant(node, "uploadedAt", "efs-upload for '" + path + "'"), null);
         List<TransformSpec> transforms = node.has("transforms") ? transforms(node.get("transforms"), path) : null;
         if (transforms != null) {
             List<Job> chosen = new ArrayList<>();
@@ -264,8 +266,8 @@ public final class UploadAnnouncements {
     }
 
     /** Applies the rules to one created object and makes its job. */
-    private Outcome upload(UploadSource source, Instant at, String sequencer) {
-        Outcome out = Outcome.empty();
+    private Announced upload(UploadSource source, Instant at, String sequencer) {
+        Announced out = Announced.empty();
         String key = source.key();
         String where = source.describe();
         int keyBytes = key.getBytes(StandardCharsets.UTF_8).length;
@@ -297,14 +299,24 @@ public final class UploadAnnouncements {
         return URLDecoder.decode(eventKey, StandardCharsets.UTF_8);
     }
 
-    private Instant instant(String text) {
+    /**
+     * The time of an announcement, which names (and so orders) the dataset's versions. Missing, it is now
+     * (logged for S3 and EventBridge, which always set it; optional in efs-upload); present but not an ISO-8601
+     * time with an offset, the announcement is refused rather than given a made-up place in the order.
+     */
+    private Instant instant(JsonNode node, String field, String what) throws BadAnnouncementException {
+        String text = node.path(field).asText(null);
         if (text == null || text.isBlank()) {
+            if (!field.equals("uploadedAt")) {
+                LOG.warning(what + " has no " + field + "; its version is named by the time it was read");
+            }
             return clock.instant();
         }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            return clock.instant();
+            throw new BadAnnouncementException(what + ": " + field + " '" + DatasetName.printable(text)
+                    + "' is not an ISO-8601 time such as 2026-11-26T06:00:00Z; it orders the dataset's versions", e);
         }
     }
 

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class IngestHandlerTest {
     private final RecordingJobQueue queue = new RecordingJobQueue(job -> job.source().key().equals("queue-is-down.zip"));
     private final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
-    private final IngestHandler handler = new IngestHandler(new Ingestor(queue, deadLetters, IngestRules.ACCEPT_ALL, Clock.systemUTC()));
+    private final IngestHandler handler = new IngestHandler(new IngestService(queue, deadLetters, IngestRules.ACCEPT_ALL, Clock.systemUTC()));
 
     @Test
     void sqsBatchIsAnsweredWithAPartialBatchResponse() throws Exception {

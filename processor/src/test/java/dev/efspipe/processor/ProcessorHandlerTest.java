@@ -3,10 +3,11 @@ package dev.efspipe.processor;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.JobRecord;
+import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
@@ -26,7 +27,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +62,7 @@ class ProcessorHandlerTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
-        handler = new ProcessorHandler(PipelineConfig.forEfsRoot(efsRoot), s3);
+        handler = new ProcessorHandler(new ProcessorService(ProcessorConfig.forEfsRoot(efsRoot), s3, null, Clock.systemUTC()));
         layout = new EfsLayout(efsRoot);
         // What the web app wrote into the inbox; the sizes are those the fixtures announce.
         writeInbox("uploads/orders.json", "[{\"item\":\"tea\"},{\"item\":\"jam\"}]");
@@ -93,7 +96,7 @@ class ProcessorHandlerTest {
         assertThat(batch.getRecords()).extracting(SQSEvent.SQSMessage::getEventSource).containsOnly("aws:sqs");
         for (String id : new String[] {GOOD_MESSAGE, CORRUPT_MESSAGE}) {
             Job job = job(batch, id);
-            assertThat(job.source().scheme()).isEqualTo("efs");
+            assertThat(job.source().scheme()).isEqualTo(UploadSource.Scheme.EFS);
             assertThat(Files.size(layout.inbox().resolve(job.source().key()))).isEqualTo(job.source().size());
         }
     }
@@ -180,13 +183,13 @@ class ProcessorHandlerTest {
 
     @Test
     void aJobForALocalFileIsDroppedNotRetried() throws IOException {
-        Job local = Job.of(new dev.efspipe.job.UploadSource("file", null, "/home/someone/data.json", null, "t", 10),
+        Job local = Job.of(UploadSource.file("/home/someone/data.json", "t", 10),
                 DatasetName.of("data"), Instant.now());
         SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
         message.setMessageId("local-file-1");
         message.setBody(Json.MAPPER.writeValueAsString(local));
         SQSEvent event = new SQSEvent();
-        event.setRecords(java.util.List.of(message));
+        event.setRecords(List.of(message));
 
         SQSBatchResponse response = handler.handleRequest(event, null);
 

@@ -10,6 +10,8 @@ import java.util.Set;
  * World bits are refused: nothing the pipeline creates is world-readable.
  */
 public record Permissions(int dirMode, int fileMode) {
+    public static final String DIR_MODE = "PIPELINE_DIR_MODE";
+    public static final String FILE_MODE = "PIPELINE_FILE_MODE";
     public static final Permissions DEFAULT = new Permissions(0750, 0640);
 
     public Permissions {
@@ -23,24 +25,24 @@ public record Permissions(int dirMode, int fileMode) {
         }
     }
 
+    /** {@value #DIR_MODE} and {@value #FILE_MODE}, in octal. */
+    public static Permissions from(Settings settings) {
+        int dirs = settings.mode(DIR_MODE, DEFAULT.dirMode());
+        int files = settings.mode(FILE_MODE, DEFAULT.fileMode());
+        try {
+            return new Permissions(dirs, files);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(DIR_MODE + "/" + FILE_MODE + " (from " + settings.originOf(DIR_MODE) + ", "
+                    + settings.originOf(FILE_MODE) + "): " + e.getMessage());
+        }
+    }
+
     public Set<PosixFilePermission> forDirectories() {
         return toSet(dirMode);
     }
 
     public Set<PosixFilePermission> forFiles() {
         return toSet(fileMode);
-    }
-
-    static int parseMode(String octal, String source) {
-        try {
-            int mode = Integer.parseInt(octal.trim(), 8);
-            if (mode < 0 || mode > 0777) {
-                throw new NumberFormatException();
-            }
-            return mode;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + " must be an octal mode such as 750, got '" + octal + "'");
-        }
     }
 
     private static Set<PosixFilePermission> toSet(int mode) {

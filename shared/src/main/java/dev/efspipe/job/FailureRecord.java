@@ -1,5 +1,6 @@
 package dev.efspipe.job;
 
+import dev.efspipe.layout.JobId;
 import java.time.Instant;
 
 /** {@code failed/<ab>/<jobId>.json}: a permanent failure and the reason a person can act on. */

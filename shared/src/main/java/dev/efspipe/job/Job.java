@@ -1,5 +1,6 @@
 package dev.efspipe.job;
 
+import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.DatasetName;
 
 import java.time.Instant;
@@ -38,18 +39,18 @@ public record Job(int schema, JobId id, DatasetName dataset, UploadSource source
             throw new IllegalArgumentException("Record pointer '" + recordPointer + "' must be empty or start with '/'");
         }
         transforms = transforms == null ? null : List.copyOf(transforms);
-        if (!id.equals(JobId.of(source))) {
+        if (!id.equals(source.jobId())) {
             throw new IllegalArgumentException("Job id " + id + " does not match its source " + source.describe());
         }
     }
 
     public static Job of(UploadSource source, DatasetName dataset, Instant announcedAt) {
-        return new Job(SCHEMA, JobId.of(source), dataset, source, announcedAt, null, null, null);
+        return new Job(SCHEMA, source.jobId(), dataset, source, announcedAt, null, null, null);
     }
 
     public static Job of(UploadSource source, DatasetName dataset, Instant announcedAt, String sequencer,
                          String recordPointer) {
-        return new Job(SCHEMA, JobId.of(source), dataset, source, announcedAt, sequencer, recordPointer, null);
+        return new Job(SCHEMA, source.jobId(), dataset, source, announcedAt, sequencer, recordPointer, null);
     }
 
     /** The same job with the transforms its announcement chose (null: the processor's configuration decides). */

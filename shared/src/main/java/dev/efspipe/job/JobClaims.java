@@ -1,5 +1,6 @@
 package dev.efspipe.job;
 
+import dev.efspipe.layout.JobId;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
@@ -28,7 +29,7 @@ import java.util.Optional;
  */
 public final class JobClaims {
     /** What {@link #claim} decided. */
-    public enum Outcome {
+    public enum Decision {
         /** The caller owns the job now (first claim, or a takeover of an expired lease). */
         ACQUIRED,
         /** Another processor holds a live lease: leave the job alone and let the message come back later. */
@@ -44,9 +45,9 @@ public final class JobClaims {
      * owner is presumed dead). {@code resumed}: the job had suspended at a checkpoint, which this attempt
      * continues from (its staging directory is that of attempt {@code record.attempts() - 1}).
      */
-    public record Claim(Outcome outcome, JobRecord record, boolean takenOver, boolean resumed) {
-        public Claim(Outcome outcome, JobRecord record, boolean takenOver) {
-            this(outcome, record, takenOver, false);
+    public record Claim(Decision decision, JobRecord record, boolean takenOver, boolean resumed) {
+        public Claim(Decision decision, JobRecord record, boolean takenOver) {
+            this(decision, record, takenOver, false);
         }
     }
 
@@ -74,26 +75,26 @@ public final class JobClaims {
                     // Unreachable while every writer takes the shard lock; kept as a guard against one that doesn't.
                     throw new IOException("Job record " + layout.jobRecord(job.id()) + " appeared while its shard was locked");
                 }
-                return new Claim(Outcome.ACQUIRED, fresh, false);
+                return new Claim(Decision.ACQUIRED, fresh, false);
             }
             JobRecord current = existing.get();
             return switch (current.state()) {
-                case PUBLISHED -> new Claim(Outcome.ALREADY_PUBLISHED, current, false);
-                case FAILED -> new Claim(Outcome.ALREADY_FAILED, current, false);
+                case PUBLISHED -> new Claim(Decision.ALREADY_PUBLISHED, current, false);
+                case FAILED -> new Claim(Decision.ALREADY_FAILED, current, false);
                 case SUSPENDED -> {
                     JobRecord resumed = current.with(JobRecord.State.CLAIMED, owner, now.plus(lease),
                             current.attempts() + 1, now, null);
                     write(resumed);
-                    yield new Claim(Outcome.ACQUIRED, resumed, false, true);
+                    yield new Claim(Decision.ACQUIRED, resumed, false, true);
                 }
                 case CLAIMED -> {
                     if (current.leaseLiveAt(now) && !current.owner().equals(owner)) {
-                        yield new Claim(Outcome.BUSY, current, false);
+                        yield new Claim(Decision.BUSY, current, false);
                     }
                     JobRecord taken = current.with(JobRecord.State.CLAIMED, owner, now.plus(lease),
                             current.attempts() + 1, now, null);
                     write(taken);
-                    yield new Claim(Outcome.ACQUIRED, taken, true);
+                    yield new Claim(Decision.ACQUIRED, taken, true);
                 }
             };
         }

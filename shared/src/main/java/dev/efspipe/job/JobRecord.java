@@ -1,5 +1,6 @@
 package dev.efspipe.job;
 
+import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.Version;
 
 import java.time.Instant;

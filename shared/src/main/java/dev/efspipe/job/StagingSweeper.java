@@ -1,5 +1,6 @@
 package dev.efspipe.job;
 
+import dev.efspipe.layout.JobId;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.lock.FileLocks;

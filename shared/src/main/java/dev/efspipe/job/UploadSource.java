@@ -1,12 +1,17 @@
 package dev.efspipe.job;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import dev.efspipe.layout.JobId;
+
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * Where an upload lives and which version of it a job processes.
  *
- * @param scheme    {@code s3} for an object in a bucket, {@code efs} for a file a web app wrote to the inbox,
- *                  {@code file} for a local file handed to {@code ./pipeline process}
+ * @param scheme    where the upload is: an S3 object, a file in the EFS inbox, or a local file
  * @param bucket    the bucket (s3 only)
  * @param key       the object key, exactly as stored (decoded once from the event), or the path relative to
  *                  the inbox (efs), or the file name (file)
@@ -14,14 +19,37 @@ import java.util.Objects;
  * @param eTag      the S3 ETag (without quotes) or another content tag; identifies the content
  * @param size      the object's size in bytes
  */
-public record UploadSource(String scheme, String bucket, String key, String versionId, String eTag, long size) {
+public record UploadSource(Scheme scheme, String bucket, String key, String versionId, String eTag, long size) {
+    /** Where an upload is; written in jobs as {@code "s3"}, {@code "efs"} or {@code "file"}. */
+    public enum Scheme {
+        /** An object in a bucket. */
+        S3,
+        /** A file a web app wrote into the EFS inbox. */
+        EFS,
+        /** A local file handed to {@code ./pipeline process}. */
+        FILE;
+
+        /** The form in job JSON and in the job's identity. */
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static Scheme of(String wire) {
+            for (Scheme scheme : values()) {
+                if (scheme.wire().equals(wire)) {
+                    return scheme;
+                }
+            }
+            throw new IllegalArgumentException("Unknown source scheme '" + wire + "': expected s3, efs or file");
+        }
+    }
+
     public UploadSource {
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(key, "key");
-        if (!scheme.equals("s3") && !scheme.equals("efs") && !scheme.equals("file")) {
-            throw new IllegalArgumentException("Unknown source scheme '" + scheme + "'");
-        }
-        if (scheme.equals("s3") && (bucket == null || bucket.isEmpty())) {
+        if (scheme == Scheme.S3 && (bucket == null || bucket.isEmpty())) {
             throw new IllegalArgumentException("An s3 source needs a bucket (key '" + key + "')");
         }
         if (key.isEmpty()) {
@@ -36,7 +64,17 @@ public record UploadSource(String scheme, String bucket, String key, String vers
     }
 
     public static UploadSource s3(String bucket, String key, String versionId, String eTag, long size) {
-        return new UploadSource("s3", bucket, key, versionId, eTag, size);
+        return new UploadSource(Scheme.S3, bucket, key, versionId, eTag, size);
+    }
+
+    /** A file a web app wrote into the inbox, at {@code path} relative to {@code inbox/}. */
+    public static UploadSource efs(String path, String uploadId, long size) {
+        return new UploadSource(Scheme.EFS, null, path, null, uploadId, size);
+    }
+
+    /** A local file; {@code tag} identifies its content (e.g. its modification time). */
+    public static UploadSource file(String path, String tag, long size) {
+        return new UploadSource(Scheme.FILE, null, path, null, tag, size);
     }
 
     /**
@@ -45,15 +83,20 @@ public record UploadSource(String scheme, String bucket, String key, String vers
      */
     public String identity() {
         String tag = versionId != null && !versionId.isEmpty() && !versionId.equals("null") ? "v:" + versionId : "e:" + eTag;
-        return String.join("\u0000", scheme, bucket == null ? "" : bucket, key, tag, Long.toString(size));
+        return String.join("\u0000", scheme.wire(), bucket == null ? "" : bucket, key, tag, Long.toString(size));
+    }
+
+    /** The job id of this upload: SHA-256 of {@link #identity()}. */
+    public JobId jobId() {
+        return JobId.ofIdentity(identity());
     }
 
     /** A short human form for logs and messages: {@code s3://bucket/key}. */
     public String describe() {
         return switch (scheme) {
-            case "s3" -> "s3://" + bucket + "/" + key;
-            case "efs" -> "efs:inbox/" + key;
-            default -> "file:" + key;
+            case S3 -> "s3://" + bucket + "/" + key;
+            case EFS -> "efs:inbox/" + key;
+            case FILE -> "file:" + key;
         };
     }
 }

@@ -1,15 +1,13 @@
 package dev.efspipe.layout;
 
-import dev.efspipe.job.JobId;
-import dev.efspipe.plugin.PluginName;
-
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The EFS layout, relative to the access point's root (see DESIGN.md §3). The only class that knows
- * where things live; every path the pipeline touches is built here from validated values
- * ({@link JobId}, {@link DatasetName}, {@link Version}), never from raw keys or entry names.
+ * The EFS layout, relative to the access point's root (the README's "The EFS layout and the guarantees"
+ * shows the tree). The only class that knows where things live; every path the pipeline touches is built
+ * here from validated values ({@link JobId}, {@link DatasetName}, {@link Version}), never from raw keys or
+ * entry names.
  *
  * <pre>
  * inbox/                          files a web app wrote directly

@@ -1,6 +1,6 @@
 package dev.efspipe.layout;
 
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

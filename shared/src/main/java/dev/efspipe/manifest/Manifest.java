@@ -1,6 +1,6 @@
 package dev.efspipe.manifest;
 
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.Version;

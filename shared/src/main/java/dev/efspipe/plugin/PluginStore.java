@@ -3,6 +3,7 @@ package dev.efspipe.plugin;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.PluginName;
 import dev.efspipe.layout.Version;
 import dev.efspipe.lock.FileLocks;
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Map;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,14 +56,16 @@ class PermissionsTest {
 
     @Test
     void shouldParseOctalModes() {
-        assertThat(Permissions.parseMode(" 750 ", "PIPELINE_DIR_MODE")).isEqualTo(0750);
+        assertThat(Settings.environment(Map.of("PIPELINE_DIR_MODE", " 750 ")).mode("PIPELINE_DIR_MODE", 0700)).isEqualTo(0750);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rwx", "789", "1750", "-1", ""})
+    @ValueSource(strings = {"rwx", "789", "1750", "-1"})
     void shouldNameTheSource_whenAModeIsNotOctal(String raw) {
-        assertThatIllegalArgumentException().isThrownBy(() -> Permissions.parseMode(raw, "PIPELINE_DIR_MODE"))
+        Settings settings = Settings.environment(Map.of("PIPELINE_DIR_MODE", raw));
+        assertThatIllegalArgumentException().isThrownBy(() -> settings.mode("PIPELINE_DIR_MODE", 0750))
                 .withMessageContaining("PIPELINE_DIR_MODE")
-                .withMessageContaining("'" + raw + "'");
+                .withMessageContaining("'" + raw + "'")
+                .withMessageContaining("(from the environment)");
     }
 }

@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
-import static dev.efspipe.job.JobClaims.Outcome.ACQUIRED;
-import static dev.efspipe.job.JobClaims.Outcome.ALREADY_FAILED;
-import static dev.efspipe.job.JobClaims.Outcome.ALREADY_PUBLISHED;
-import static dev.efspipe.job.JobClaims.Outcome.BUSY;
+import static dev.efspipe.job.JobClaims.Decision.ACQUIRED;
+import static dev.efspipe.job.JobClaims.Decision.ALREADY_FAILED;
+import static dev.efspipe.job.JobClaims.Decision.ALREADY_PUBLISHED;
+import static dev.efspipe.job.JobClaims.Decision.BUSY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,7 +44,7 @@ class JobClaimsTest {
     void shouldAcquireAndCreateTheRecord_whenFirstClaimed() throws Exception {
         JobClaims.Claim claim = claims.claim(JOB, "proc-a", LEASE);
 
-        assertThat(claim.outcome()).isEqualTo(ACQUIRED);
+        assertThat(claim.decision()).isEqualTo(ACQUIRED);
         assertThat(claim.takenOver()).isFalse();
         assertThat(claim.record().attempts()).isEqualTo(1);
         assertThat(claim.record().owner()).isEqualTo("proc-a");
@@ -61,7 +61,7 @@ class JobClaimsTest {
 
         JobClaims.Claim second = claims.claim(JOB, "proc-b", LEASE);
 
-        assertThat(second.outcome()).isEqualTo(BUSY);
+        assertThat(second.decision()).isEqualTo(BUSY);
         assertThat(second.record().owner()).isEqualTo("proc-a");
         assertThat(claims.read(JOB.id()).orElseThrow().owner()).isEqualTo("proc-a");
     }
@@ -73,7 +73,7 @@ class JobClaimsTest {
 
         JobClaims.Claim takeover = claims.claim(JOB, "proc-b", LEASE);
 
-        assertThat(takeover.outcome()).isEqualTo(ACQUIRED);
+        assertThat(takeover.decision()).isEqualTo(ACQUIRED);
         assertThat(takeover.takenOver()).isTrue();
         assertThat(takeover.record().attempts()).isEqualTo(2);
         assertThat(takeover.record().owner()).isEqualTo("proc-b");
@@ -85,7 +85,7 @@ class JobClaimsTest {
         claims.claim(JOB, "proc-a", LEASE);
         clock.advance(LEASE);
 
-        assertThat(claims.claim(JOB, "proc-b", LEASE).outcome()).isEqualTo(ACQUIRED);
+        assertThat(claims.claim(JOB, "proc-b", LEASE).decision()).isEqualTo(ACQUIRED);
     }
 
     @Test
@@ -107,7 +107,7 @@ class JobClaimsTest {
 
         JobClaims.Claim duplicate = claims.claim(JOB, "proc-b", LEASE);
 
-        assertThat(duplicate.outcome()).isEqualTo(ALREADY_PUBLISHED);
+        assertThat(duplicate.decision()).isEqualTo(ALREADY_PUBLISHED);
         assertThat(duplicate.record().state()).isEqualTo(JobRecord.State.PUBLISHED);
     }
 
@@ -119,7 +119,7 @@ class JobClaimsTest {
 
         JobClaims.Claim duplicate = claims.claim(JOB, "proc-b", LEASE);
 
-        assertThat(duplicate.outcome()).isEqualTo(ALREADY_FAILED);
+        assertThat(duplicate.decision()).isEqualTo(ALREADY_FAILED);
         assertThat(duplicate.record().reason()).isEqualTo("entry data.json: nesting depth 1001 exceeds 1000");
     }
 
@@ -169,7 +169,7 @@ class JobClaimsTest {
         claims.renew(JOB.id(), "proc-a", LEASE);
         clock.advance(Duration.ofSeconds(20)); // past the first lease, inside the renewed one
 
-        assertThat(claims.claim(JOB, "proc-b", LEASE).outcome()).isEqualTo(BUSY);
+        assertThat(claims.claim(JOB, "proc-b", LEASE).decision()).isEqualTo(BUSY);
     }
 
     @Test
@@ -179,7 +179,7 @@ class JobClaimsTest {
         claims.release(JOB.id(), "proc-a");
         JobClaims.Claim next = claims.claim(JOB, "proc-b", LEASE);
 
-        assertThat(next.outcome()).isEqualTo(ACQUIRED);
+        assertThat(next.decision()).isEqualTo(ACQUIRED);
         assertThat(next.record().owner()).isEqualTo("proc-b");
     }
 
@@ -189,7 +189,7 @@ class JobClaimsTest {
 
         claims.release(JOB.id(), "proc-b");
 
-        assertThat(claims.claim(JOB, "proc-c", LEASE).outcome()).isEqualTo(BUSY);
+        assertThat(claims.claim(JOB, "proc-c", LEASE).decision()).isEqualTo(BUSY);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.efspipe.job;
 
+import dev.efspipe.layout.JobId;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +22,12 @@ class JobIdTest {
     void shouldBeDeterministic_forEqualSources() {
         UploadSource same = UploadSource.s3("uploads", "2024/sales.json", null, "0cc175b9c0f1b6a8", 1024);
 
-        assertThat(JobId.of(same)).isEqualTo(JobId.of(BASE));
+        assertThat(same.jobId()).isEqualTo(BASE.jobId());
     }
 
     @Test
     void shouldBeThirtyTwoLowercaseHexDigits() {
-        assertThat(JobId.of(BASE).value()).matches("[0-9a-f]{32}");
+        assertThat(BASE.jobId().value()).matches("[0-9a-f]{32}");
     }
 
     static Stream<Arguments> changedUnversioned() {
@@ -35,32 +36,32 @@ class JobIdTest {
                 Arguments.of(Named.of("key", UploadSource.s3("uploads", "2024/sales2.json", null, "0cc175b9c0f1b6a8", 1024))),
                 Arguments.of(Named.of("eTag", UploadSource.s3("uploads", "2024/sales.json", null, "92eb5ffee6ae2fec", 1024))),
                 Arguments.of(Named.of("size", UploadSource.s3("uploads", "2024/sales.json", null, "0cc175b9c0f1b6a8", 1025))),
-                Arguments.of(Named.of("scheme", new UploadSource("efs", "uploads", "2024/sales.json", null, "0cc175b9c0f1b6a8", 1024))));
+                Arguments.of(Named.of("scheme", new UploadSource(UploadSource.Scheme.EFS, "uploads", "2024/sales.json", null, "0cc175b9c0f1b6a8", 1024))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("changedUnversioned")
     void shouldDiffer_whenAnIdentifyingFieldDiffers(UploadSource changed) {
-        assertThat(JobId.of(changed)).isNotEqualTo(JobId.of(BASE));
+        assertThat(changed.jobId()).isNotEqualTo(BASE.jobId());
     }
 
     @Test
     void shouldDiffer_whenTheVersionIdDiffers() {
         UploadSource otherVersion = UploadSource.s3("uploads", "2024/sales.json", "v-222", "0cc175b9c0f1b6a8", 1024);
 
-        assertThat(JobId.of(otherVersion)).isNotEqualTo(JobId.of(VERSIONED));
+        assertThat(otherVersion.jobId()).isNotEqualTo(VERSIONED.jobId());
     }
 
     @Test
     void shouldDiffer_betweenAVersionedAndAnUnversionedAnnouncement() {
-        assertThat(JobId.of(VERSIONED)).isNotEqualTo(JobId.of(BASE));
+        assertThat(VERSIONED.jobId()).isNotEqualTo(BASE.jobId());
     }
 
     @Test
     void shouldIgnoreQuotesAroundTheETag() {
         UploadSource quoted = UploadSource.s3("uploads", "2024/sales.json", null, "\"0cc175b9c0f1b6a8\"", 1024);
 
-        assertThat(JobId.of(quoted)).isEqualTo(JobId.of(BASE));
+        assertThat(quoted.jobId()).isEqualTo(BASE.jobId());
     }
 
     @Test
@@ -68,7 +69,7 @@ class JobIdTest {
         // S3 reports versionId "null" for objects written while versioning was off.
         UploadSource literalNull = UploadSource.s3("uploads", "2024/sales.json", "null", "0cc175b9c0f1b6a8", 1024);
 
-        assertThat(JobId.of(literalNull)).isEqualTo(JobId.of(BASE));
+        assertThat(literalNull.jobId()).isEqualTo(BASE.jobId());
     }
 
     @Test
@@ -76,7 +77,7 @@ class JobIdTest {
         UploadSource a = UploadSource.s3("ab", "c", null, "e", 1);
         UploadSource b = UploadSource.s3("a", "bc", null, "e", 1);
 
-        assertThat(JobId.of(a)).isNotEqualTo(JobId.of(b));
+        assertThat(a.jobId()).isNotEqualTo(b.jobId());
     }
 
     @ParameterizedTest

@@ -21,13 +21,13 @@ class JobTest {
     void shouldDeriveItsIdFromTheSource() {
         Job job = Job.of(SOURCE, DATASET, AT);
 
-        assertThat(job.id()).isEqualTo(JobId.of(SOURCE));
+        assertThat(job.id()).isEqualTo(SOURCE.jobId());
     }
 
     @Test
     void shouldRejectAnIdThatDoesNotMatchItsSource() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new Job(Job.SCHEMA, JobId.of(OTHER), DATASET, SOURCE, AT, null, null, null))
+                .isThrownBy(() -> new Job(Job.SCHEMA, OTHER.jobId(), DATASET, SOURCE, AT, null, null, null))
                 .withMessageContaining("does not match its source")
                 .withMessageContaining("s3://uploads/2024/Sales Report.json");
     }
@@ -35,7 +35,7 @@ class JobTest {
     @Test
     void shouldRejectAnUnknownSchema() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new Job(Job.SCHEMA + 1, JobId.of(SOURCE), DATASET, SOURCE, AT, null, null, null))
+                .isThrownBy(() -> new Job(Job.SCHEMA + 1, SOURCE.jobId(), DATASET, SOURCE, AT, null, null, null))
                 .withMessageContaining("Unsupported job schema");
     }
 
@@ -54,14 +54,14 @@ class JobTest {
         JsonNode tree = Json.MAPPER.valueToTree(Job.of(SOURCE, DATASET, AT));
 
         assertThat(tree.get("id").isTextual()).isTrue();
-        assertThat(tree.get("id").asText()).isEqualTo(JobId.of(SOURCE).value());
+        assertThat(tree.get("id").asText()).isEqualTo(SOURCE.jobId().value());
         assertThat(tree.get("announcedAt").asText()).isEqualTo("2026-11-26T06:15:00.123Z");
     }
 
     @Test
     void shouldRefuseJson_whoseIdWasTamperedWith() throws Exception {
         String json = Json.MAPPER.writeValueAsString(Job.of(SOURCE, DATASET, AT))
-                .replace(JobId.of(SOURCE).value(), JobId.of(OTHER).value());
+                .replace(SOURCE.jobId().value(), OTHER.jobId().value());
 
         assertThatThrownBy(() -> Json.MAPPER.readValue(json, Job.class))
                 .hasRootCauseInstanceOf(IllegalArgumentException.class)
@@ -75,5 +75,25 @@ class JobTest {
 
         assertThatThrownBy(() -> Json.MAPPER.readValue(json, Job.class))
                 .hasStackTraceContaining("Invalid dataset name");
+    }
+
+    @Test
+    void shouldWriteTheSchemeInLowercaseAndReadItBack() throws Exception {
+        Job efs = Job.of(UploadSource.efs("web/a.json", "upload-1", 3), DATASET, AT);
+
+        JsonNode tree = Json.MAPPER.valueToTree(efs);
+        Job back = Json.MAPPER.treeToValue(tree, Job.class);
+
+        assertThat(tree.get("source").get("scheme").asText()).isEqualTo("efs");
+        assertThat(Json.MAPPER.valueToTree(Job.of(SOURCE, DATASET, AT)).get("source").get("scheme").asText()).isEqualTo("s3");
+        assertThat(back.source().scheme()).isEqualTo(UploadSource.Scheme.EFS);
+    }
+
+    @Test
+    void shouldRefuseJson_withAnUnknownScheme() throws Exception {
+        String json = Json.MAPPER.writeValueAsString(Job.of(SOURCE, DATASET, AT)).replace("\"scheme\":\"s3\"", "\"scheme\":\"ftp\"");
+
+        assertThatThrownBy(() -> Json.MAPPER.readValue(json, Job.class))
+                .hasStackTraceContaining("Unknown source scheme 'ftp'");
     }
 }

@@ -1,6 +1,6 @@
 package dev.efspipe.layout;
 
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;

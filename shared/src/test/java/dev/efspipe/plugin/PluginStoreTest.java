@@ -3,6 +3,7 @@ package dev.efspipe.plugin;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.PluginName;
 import dev.efspipe.layout.Version;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

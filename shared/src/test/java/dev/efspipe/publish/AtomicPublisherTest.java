@@ -4,7 +4,7 @@ import dev.efspipe.catalog.Catalog;
 import dev.efspipe.catalog.CatalogEntry;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
@@ -52,7 +52,7 @@ class AtomicPublisherTest {
 
     /** Writes a job's output into its staging directory the way the processor does: parts first, manifest last. */
     private Manifest stage(UploadSource source, Instant claimedAt, boolean withManifest) throws IOException {
-        JobId id = JobId.of(source);
+        JobId id = source.jobId();
         Path staging = files.createDirectories(layout.staging(id, 1));
         files.createDirectories(staging.resolve("parts"));
         Files.writeString(staging.resolve("parts/part-00000.ndjson"), PART);

@@ -4,7 +4,7 @@ import dev.efspipe.catalog.Catalog;
 import dev.efspipe.catalog.CatalogEntry;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
@@ -71,7 +71,7 @@ class UnpublishTest {
     /** Stages and publishes a version with {@code parts} part files and one extracted file, as the processor would. */
     private Version publish(DatasetName dataset, int upload, int parts) throws IOException {
         UploadSource source = UploadSource.s3("uploads", dataset.value() + ".json", null, "etag-" + upload, PART.length());
-        JobId id = JobId.of(source);
+        JobId id = source.jobId();
         Instant claimedAt = T0.plus(Duration.ofMinutes(upload));
         Path staging = files.createDirectories(layout.staging(id, 1));
         files.createDirectories(staging.resolve("parts"));
@@ -193,7 +193,7 @@ class UnpublishTest {
     @Test
     void shouldReturnFalseAndChangeNothing_whenTheVersionWasNotPublished() throws Exception {
         publish(SALES, 1);
-        Version neverPublished = Version.of(T0.plus(Duration.ofDays(1)), JobId.of(UploadSource.s3("uploads", "x.json", null, "e", 1)));
+        Version neverPublished = Version.of(T0.plus(Duration.ofDays(1)), UploadSource.s3("uploads", "x.json", null, "e", 1).jobId());
         Map<String, String> before = snapshot();
 
         boolean removed = publisher.unpublish(SALES, Optional.of(neverPublished), "cli/1");

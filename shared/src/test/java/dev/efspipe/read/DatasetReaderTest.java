@@ -3,7 +3,7 @@ package dev.efspipe.read;
 import dev.efspipe.catalog.Catalog;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
@@ -60,7 +60,7 @@ class DatasetReaderTest {
     /** Stages and publishes one version of {@code dataset}, as the processor would. */
     private Manifest publish(DatasetName dataset, String eTag, Instant claimedAt) throws IOException {
         UploadSource source = UploadSource.s3("uploads", dataset.value() + ".json", null, eTag, PART.length());
-        JobId id = JobId.of(source);
+        JobId id = source.jobId();
         Path staging = files.createDirectories(layout.staging(id, 1).resolve("parts")).getParent();
         Files.writeString(staging.resolve("parts/part-00000.ndjson"), PART);
         Manifest manifest = new Manifest(Manifest.SCHEMA, dataset, Version.of(claimedAt, id), id, source, claimedAt,

@@ -75,7 +75,7 @@ public final class ColdStartCommand implements Callable<Integer> {
                 ingestRuns.add(run(work, classPath(ingest, probe), env, "dev.efspipe.ingest.IngestHandler", "stream", s3Event.toString()));
 
                 Path jobBody = work.resolve("processor-job-" + i + ".json");
-                Job job = Job.of(new UploadSource("efs", null, "probe.json", null, "run-" + i + "-" + System.nanoTime(),
+                Job job = Job.of(UploadSource.efs("probe.json", "run-" + i + "-" + System.nanoTime(),
                         Files.size(inbox.resolve("probe.json"))), DatasetName.of("probe"), Instant.now());
                 Files.write(jobBody, Json.MAPPER.writeValueAsBytes(job));
                 processorRuns.add(run(work, classPath(processor, probe), env, "dev.efspipe.processor.ProcessorHandler", "sqs", jobBody.toString()));

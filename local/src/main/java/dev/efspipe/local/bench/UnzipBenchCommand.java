@@ -1,7 +1,7 @@
 package dev.efspipe.local.bench;
 
 import dev.efspipe.config.Permissions;
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.PartFormat;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.json.JsonRecordSplitter;
@@ -129,7 +129,7 @@ final class UnzipBenchCommand implements Callable<Integer> {
     }
 
     private static void ours(Path zip, Path staging) throws IOException {
-        try (StagingOutput out = new StagingOutput(staging, new DurableFiles(Permissions.DEFAULT), PipelineConfig.DEFAULT_PART_MAX_BYTES)) {
+        try (StagingOutput out = new StagingOutput(staging, new DurableFiles(Permissions.DEFAULT), PartFormat.DEFAULT_MAX_BYTES)) {
             new ContentProcessor(new JsonRecordSplitter(), UnpackLimits.defaults()).process(new FileInputSource(zip), out);
         }
     }

@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         try (LocalStack stack = LocalStack.start(LocalStack.Options.ephemeral(dir.toAbsolutePath()))) {
             StackInfo info = stack.info();
-            Stacks.printInfo(info, System.out);
+            StackConsole.printInfo(info, System.out);
 
             Path zip = DemoArchive.write(dir.resolve("demo-orders.zip"), records, 42);
             String key = "uploads/demo-orders.zip";
@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
                     .filter(e -> e.dataset().equals(dataset.value()) && e.version().equals(version.get().value()))
                     .findFirst().orElseThrow(() -> new IllegalStateException("published but not in the catalog"));
             System.out.printf("%nPublished. Catalog entry:%n");
-            Stacks.printManifest(entry, manifest, System.out);
+            StackConsole.printManifest(entry, manifest, System.out);
             if (manifest.records() != records) {
                 System.err.printf("Expected %d records, the manifest says %d%n", records, manifest.records());
                 return 1;

@@ -1,6 +1,6 @@
 package dev.efspipe.local.cli;
 
-import dev.efspipe.local.stack.Functions;
+import dev.efspipe.local.stack.LocalFunctions;
 import dev.efspipe.local.stack.LocalStack;
 import dev.efspipe.local.stack.StackInfo;
 import picocli.CommandLine.Command;
@@ -36,10 +36,10 @@ final class InvokeCommand implements Callable<Integer> {
             return 2;
         }
         String json = Files.readString(event, StandardCharsets.UTF_8);
-        Optional<StackInfo> running = Stacks.running(data.toAbsolutePath());
+        Optional<StackInfo> running = StackConsole.running(data.toAbsolutePath());
         if (running.isPresent()) {
             System.err.println("Using the local stack running with " + data.toAbsolutePath());
-            try (Functions functions = Functions.connect(running.get(), LocalStack.Options.ephemeral(data))) {
+            try (LocalFunctions functions = LocalFunctions.connect(running.get(), LocalStack.Options.ephemeral(data))) {
                 System.out.println(functions.get(function).invoke(json));
             }
             return 0;

@@ -1,11 +1,12 @@
 package dev.efspipe.local.cli;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.config.EfsConfig;
+import dev.efspipe.config.Settings;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.layout.Version;
 import dev.efspipe.plugin.PluginMetadata;
-import dev.efspipe.plugin.PluginName;
+import dev.efspipe.layout.PluginName;
 import dev.efspipe.plugin.PluginStore;
 import dev.efspipe.processor.transform.PluginLoader;
 import dev.efspipe.processor.transform.Transforms;
@@ -33,10 +34,11 @@ import java.util.concurrent.Callable;
 final class PluginCommand {
 
     static PluginStore store(Path efs) {
+        // The same modes and lock timeout as the functions (PIPELINE_DIR_MODE, …), with the root from --efs.
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put(PipelineConfig.EFS_ROOT, efs.toAbsolutePath().toString());
-        PipelineConfig config = PipelineConfig.fromEnvironment(env);
-        return new PluginStore(new EfsLayout(config.efsRoot()), new DurableFiles(config.permissions()), config.lockTimeout(),
+        env.put(EfsConfig.EFS_ROOT, efs.toAbsolutePath().toString());
+        EfsConfig config = EfsConfig.from(Settings.environment(env));
+        return new PluginStore(new EfsLayout(config.root()), new DurableFiles(config.permissions()), config.lockTimeout(),
                 Clock.systemUTC());
     }
 

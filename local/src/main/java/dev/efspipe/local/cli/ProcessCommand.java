@@ -1,18 +1,15 @@
 package dev.efspipe.local.cli;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.config.EfsConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.processor.ProcessorService;
+import dev.efspipe.processor.config.PartFormat;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.input.InputSource;
-import dev.efspipe.processor.json.JsonLimits;
-import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.run.JobOutcome;
-import dev.efspipe.processor.run.JobProcessor;
-import dev.efspipe.processor.transform.TransformRules;
-import dev.efspipe.processor.transform.Transforms;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
@@ -21,7 +18,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,16 +57,16 @@ final class ProcessCommand implements Callable<Integer> {
             return 2;
         }
         Path abs = file.toAbsolutePath().normalize();
-        // The same variables as the Lambda (lease, lock timeout, modes), with the EFS root from --efs.
+        // The same variables as the Lambda (lease, lock timeout, modes, limits), with the EFS root from --efs,
+        // read by the same factory.
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put(PipelineConfig.EFS_ROOT, efs.toAbsolutePath().toString());
-        PipelineConfig config = PipelineConfig.fromEnvironment(env);
+        env.put(EfsConfig.EFS_ROOT, efs.toAbsolutePath().toString());
         if (partSize != null) {
-            config = config.withPartMaxBytes(partSize);
+            env.put(PartFormat.PART_MAX_BYTES, Long.toString(partSize));
         }
+        ProcessorService service = ProcessorService.fromEnvironment(env);
         // A local file's identity: its path, size and modification time (a changed file is a new upload).
-        UploadSource source = new UploadSource("file", null, abs.toString(), null,
-                "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
+        UploadSource source = UploadSource.file(abs.toString(), "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
         DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
         Job job = Job.of(source, name, Instant.now());
         if (transforms != null) {
@@ -88,13 +84,10 @@ final class ProcessCommand implements Callable<Integer> {
             input = input.withProgress((done, total) -> bar.stepTo(Math.min(done, total)));
         }
         JobOutcome outcome;
-        JsonLimits json = JsonLimits.fromEnvironment(env);
-        Transforms chosen = new Transforms(config.efsRoot(), TransformRules.fromEnvironment(env), json, Transforms.defaultLocalDir());
         try {
-            outcome = new JobProcessor(config, json, UnpackLimits.fromEnvironment(env), chosen, Clock.systemUTC())
-                    .run(job, input, "cli/" + ProcessHandle.current().pid());
+            outcome = service.run(job, input, "cli/" + ProcessHandle.current().pid());
         } finally {
-            chosen.close();
+            service.close(); // the local copies of plugins and reference indexes
             if (bar != null) {
                 bar.close();
             }

@@ -32,7 +32,7 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dataDir = data.toAbsolutePath();
-        if (Stacks.running(dataDir).isPresent()) {
+        if (StackConsole.running(dataDir).isPresent()) {
             System.err.println("A local stack is already running with " + dataDir + "; see " + dataDir.resolve("stack.json"));
             return 1;
         }
@@ -52,7 +52,7 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         StackInfo info = stack.info();
-        Stacks.printInfo(info, System.out);
+        StackConsole.printInfo(info, System.out);
         System.out.printf("%nTry it with the AWS CLI:%n"
                 + "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s%n"
                 + "  aws --endpoint-url %s s3 cp some.zip s3://%s/uploads/some.zip%n"

@@ -1,6 +1,6 @@
 package dev.efspipe.local.stack;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.PartFormat;
 import dev.efspipe.json.Json;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
@@ -58,8 +58,8 @@ public final class LocalStack implements AutoCloseable {
     public record Options(Path dataDir, Path efsDir, int s3Port, int sqsPort, String bucket, boolean pollers,
                           long partMaxBytes, Duration processorTimeout, long suspendAfterBytes) {
         public static Options ephemeral(Path dataDir) {
-            return new Options(dataDir, dataDir.resolve("efs"), 0, 0, "uploads", true, PipelineConfig.DEFAULT_PART_MAX_BYTES,
-                    Functions.PROCESSOR_TIMEOUT, -1);
+            return new Options(dataDir, dataDir.resolve("efs"), 0, 0, "uploads", true, PartFormat.DEFAULT_MAX_BYTES,
+                    LocalFunctions.PROCESSOR_TIMEOUT, -1);
         }
 
         public Options withPollers(boolean on) {
@@ -98,7 +98,7 @@ public final class LocalStack implements AutoCloseable {
     private SqsClient sqs;
     private S3Client s3;
     private StackInfo info;
-    private Functions functions;
+    private LocalFunctions functions;
     private QueuePoller ingestPoller;
     private QueuePoller processPoller;
 
@@ -136,7 +136,7 @@ public final class LocalStack implements AutoCloseable {
 
         String ingestDlq = createQueue("pipeline-ingest-dlq", null, Duration.ofSeconds(30));
         String processDlq = createQueue("pipeline-process-dlq", null, Duration.ofSeconds(30));
-        String ingestQueue = createQueue("pipeline-ingest", arn(ingestDlq), Functions.INGEST_TIMEOUT);
+        String ingestQueue = createQueue("pipeline-ingest", arn(ingestDlq), LocalFunctions.INGEST_TIMEOUT);
         String processQueue = createQueue("pipeline-process", arn(processDlq), options.processorTimeout());
 
         var blobs = new FilesystemNio2BlobStore(s3Dir.toString());
@@ -160,7 +160,7 @@ public final class LocalStack implements AutoCloseable {
                 options.bucket(), ingestQueue, ingestDlq, processQueue, processDlq,
                 options.efsDir().toAbsolutePath(), ProcessHandle.current().pid());
 
-        functions = Functions.connect(info, options);
+        functions = LocalFunctions.connect(info, options);
         if (options.pollers()) {
             ingestPoller = new QueuePoller(sqs, ingestQueue, arn(ingestQueue), REGION, functions.get("ingest"), 10, 2);
             processPoller = new QueuePoller(sqs, processQueue, arn(processQueue), REGION, functions.get("processor"), 1, 2);
@@ -182,7 +182,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The handlers wired to this stack, for {@code invoke}. */
-    public Functions functions() {
+    public LocalFunctions functions() {
         return functions;
     }
 

@@ -59,7 +59,7 @@ class InvokeCommandIT {
             StackInfo info = Json.MAPPER.readValue(data.resolve("stack.json").toFile(), StackInfo.class);
             Path inbox = Files.createDirectories(info.efsDir().resolve("inbox"));
             Files.writeString(inbox.resolve("invoked.json"), "[{\"n\":1},{\"n\":2}]");
-            Job job = Job.of(new UploadSource("efs", null, "invoked.json", null, "u-1", Files.size(inbox.resolve("invoked.json"))),
+            Job job = Job.of(UploadSource.efs("invoked.json", "u-1", Files.size(inbox.resolve("invoked.json"))),
                     DatasetName.of("invoked"), Instant.now());
             Path event = sqsEvent(dir.resolve("processor-event.json"), Json.MAPPER.writeValueAsString(job));
 

@@ -29,7 +29,7 @@ public final class ClaimHolderChild {
         JobClaims claims = new JobClaims(layout, new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(10), Clock.systemUTC());
         String owner = "holder-" + ProcessHandle.current().pid();
         JobClaims.Claim claim = claims.claim(job(), owner, lease);
-        System.out.println(claim.outcome() == JobClaims.Outcome.ACQUIRED ? "CLAIMED" : "NOT CLAIMED " + claim.outcome());
+        System.out.println(claim.decision() == JobClaims.Decision.ACQUIRED ? "CLAIMED" : "NOT CLAIMED " + claim.decision());
         System.out.flush();
         while (true) {
             Thread.sleep(lease.toMillis() / 4); // a holder's renewal period, not a wait for a condition

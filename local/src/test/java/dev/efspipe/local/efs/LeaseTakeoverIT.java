@@ -36,20 +36,20 @@ class LeaseTakeoverIT {
         JobClaims claims = new JobClaims(layout, new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(10), Clock.systemUTC());
 
         // While the holder is alive its renewals keep the lease live: no takeover.
-        assertThat(claims.claim(ClaimHolderChild.job(), "taker", LEASE).outcome()).isEqualTo(JobClaims.Outcome.BUSY);
+        assertThat(claims.claim(ClaimHolderChild.job(), "taker", LEASE).decision()).isEqualTo(JobClaims.Decision.BUSY);
 
         holder.destroyForcibly();
         holder.waitFor(30, TimeUnit.SECONDS);
         JobRecord afterKill = claims.read(ClaimHolderChild.job().id()).orElseThrow();
         assertThat(Instant.now()).as("the dead owner's lease is still running").isBefore(afterKill.leaseUntil());
-        assertThat(claims.claim(ClaimHolderChild.job(), "taker", LEASE).outcome())
-                .as("before the lease runs out").isEqualTo(JobClaims.Outcome.BUSY);
+        assertThat(claims.claim(ClaimHolderChild.job(), "taker", LEASE).decision())
+                .as("before the lease runs out").isEqualTo(JobClaims.Decision.BUSY);
 
         while (!Instant.now().isAfter(afterKill.leaseUntil())) {
             Thread.sleep(Math.max(1, Duration.between(Instant.now(), afterKill.leaseUntil()).toMillis() + 1));
         }
         JobClaims.Claim taken = claims.claim(ClaimHolderChild.job(), "taker", LEASE);
-        assertThat(taken.outcome()).isEqualTo(JobClaims.Outcome.ACQUIRED);
+        assertThat(taken.decision()).isEqualTo(JobClaims.Decision.ACQUIRED);
         assertThat(taken.takenOver()).isTrue();
         assertThat(taken.record().owner()).isEqualTo("taker");
         assertThat(taken.record().attempts()).isEqualTo(2);

@@ -7,7 +7,7 @@ import dev.efspipe.job.FailureRecord;
 import dev.efspipe.json.Json;
 import dev.efspipe.manifest.Lineage;
 import dev.efspipe.manifest.Manifest;
-import dev.efspipe.plugin.PluginName;
+import dev.efspipe.layout.PluginName;
 import dev.efspipe.plugin.PluginStore;
 import dev.efspipe.read.DatasetReader;
 import dev.efspipe.spi.RecordTransform;

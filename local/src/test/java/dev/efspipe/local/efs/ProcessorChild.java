@@ -1,16 +1,15 @@
 package dev.efspipe.local.efs;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.config.EfsConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.processor.ProcessorService;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.run.JobOutcome;
-import dev.efspipe.processor.run.JobProcessor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,8 +27,8 @@ public final class ProcessorChild {
         Path upload = Path.of(args[1]);
         Path gate = Path.of(args[3]);
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put(PipelineConfig.EFS_ROOT, efs.toString());
-        JobProcessor processor = new JobProcessor(PipelineConfig.fromEnvironment(env), Clock.systemUTC());
+        env.put(EfsConfig.EFS_ROOT, efs.toString());
+        ProcessorService processor = ProcessorService.fromEnvironment(env);
         Job job = Job.of(UploadSource.s3("uploads", "same/" + upload.getFileName(), null, "same-etag", Files.size(upload)),
                 DatasetName.of(args[2]), Instant.parse("2026-11-26T00:00:00Z"));
         System.out.println("READY");

@@ -1,6 +1,6 @@
 package dev.efspipe.local.stack;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
@@ -37,9 +37,9 @@ class ContinuationIT {
         long partBytes = 64 * 1024;
 
         Path referenceEfs = dir.resolve("reference-efs");
-        Job reference = Job.of(new UploadSource("file", null, zip.toString(), null, "ref", Files.size(zip)),
+        Job reference = Job.of(UploadSource.file(zip.toString(), "ref", Files.size(zip)),
                 DatasetName.of("long"), Instant.now());
-        JobOutcome uninterrupted = new JobProcessor(PipelineConfig.forEfsRoot(referenceEfs).withPartMaxBytes(partBytes),
+        JobOutcome uninterrupted = new JobProcessor(ProcessorConfig.forEfsRoot(referenceEfs).withPartMaxBytes(partBytes),
                 Clock.systemUTC()).run(reference, new FileInputSource(zip), "reference");
         assertThat(uninterrupted.status()).isEqualTo(JobOutcome.Status.PUBLISHED);
 

@@ -62,16 +62,6 @@ public final class ZipUnpacker {
         this.limits = limits;
     }
 
-    /**
-     * The default limits with another entry limit.
-     *
-     * @deprecated kept only until {@code JobProcessor} builds its {@link dev.efspipe.processor.run.ContentProcessor}
-     *             from {@link UnpackLimits}; use {@link #ZipUnpacker(JsonRecordSplitter, UnpackLimits)}
-     */
-    public UnpackLimits limits() {
-        return limits;
-    }
-
     /** Unpacks every entry of the zip in {@code channel} into {@code out}, with a budget of its own; returns the number of entries. */
     public int unpack(SeekableByteChannel channel, String archiveName, StagingOutput out) throws IOException {
         SourceChannel source = channel instanceof SourceChannel s ? s : new SourceChannel(channel, channel.size(), Progress.NONE);

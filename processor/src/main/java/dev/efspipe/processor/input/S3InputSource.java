@@ -37,7 +37,7 @@ public final class S3InputSource implements InputSource {
     private final AtomicInteger requests = new AtomicInteger();
 
     public S3InputSource(S3Client s3, UploadSource source) {
-        if (!source.scheme().equals("s3")) {
+        if (source.scheme() != UploadSource.Scheme.S3) {
             throw new IllegalArgumentException("not an S3 source: " + source.describe());
         }
         this.s3 = s3;

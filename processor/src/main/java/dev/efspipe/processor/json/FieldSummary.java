@@ -93,17 +93,15 @@ public final class FieldSummary {
         if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
             return; // a scalar record has no fields
         }
-        // One frame per open container: its node (null beyond the depth or path bound), whether it is an
-        // array, the position of the next field, and the object's own number (for duplicate keys).
+        // One frame per open container: its node (null beyond the depth or path bound), the position of the
+        // next field, and the object's own number (for duplicate keys).
         Node[] node = new Node[16];
-        boolean[] array = new boolean[16];
         int[] position = new int[16];
         long[] object = new long[16];
         @SuppressWarnings("unchecked")
         java.util.Set<String>[] untracked = new java.util.Set[16];
         int top = 0;
         node[0] = root;
-        array[0] = t == JsonToken.START_ARRAY;
         object[0] = ++objects;
         while (true) {
             t = p.nextToken();
@@ -145,13 +143,11 @@ public final class FieldSummary {
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                 if (++top == node.length) {
                     node = java.util.Arrays.copyOf(node, top * 2);
-                    array = java.util.Arrays.copyOf(array, top * 2);
                     position = java.util.Arrays.copyOf(position, top * 2);
                     object = java.util.Arrays.copyOf(object, top * 2);
                     untracked = java.util.Arrays.copyOf(untracked, top * 2);
                 }
                 node[top] = child;
-                array[top] = t == JsonToken.START_ARRAY;
                 position[top] = 0;
                 object[top] = ++objects;
             }

@@ -1,7 +1,10 @@
 package dev.efspipe.processor.json;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.efspipe.config.Settings;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +19,7 @@ import java.util.Map;
  *                          skipped string values are bounded by {@code maxRecordBytes} instead
  * @param maxDocumentBytes  bytes in one document, or -1 for no limit
  * @param maxRecordBytes    bytes in one record: the most the splitter ever holds in memory
- * @param origins           for each limit's variable name, {@code "the default"} or {@code "<VARIABLE>"}
+ * @param origins           for each limit's variable name, {@code "the default"} or {@code "the environment (<VARIABLE>)"}
  */
 public record JsonLimits(int maxDepth, int maxNumberLength, int maxNameLength, int maxStringLength,
                          long maxDocumentBytes, int maxRecordBytes, Map<String, String> origins) {
@@ -28,7 +31,7 @@ public record JsonLimits(int maxDepth, int maxNumberLength, int maxNameLength, i
     public static final String MAX_RECORD_BYTES = "PIPELINE_JSON_MAX_RECORD_BYTES";
 
     /** Safe defaults: deep enough for real data, small enough that no record or token exhausts a Lambda's memory. */
-    public static final JsonLimits DEFAULTS = fromEnvironment(Map.of());
+    public static final JsonLimits DEFAULTS = from(Settings.environment(Map.of()));
 
     public JsonLimits {
         origins = Map.copyOf(origins);
@@ -37,27 +40,32 @@ public record JsonLimits(int maxDepth, int maxNumberLength, int maxNameLength, i
         }
     }
 
-    public static JsonLimits fromEnvironment(Map<String, String> env) {
-        java.util.HashMap<String, String> origins = new java.util.HashMap<>();
+    /** Reads the {@code PIPELINE_JSON_*} variables; each limit remembers whether it was set or is the default. */
+    public static JsonLimits from(Settings settings) {
+        Map<String, String> origins = new HashMap<>();
+        for (String name : List.of(MAX_DEPTH, MAX_NUMBER_LENGTH, MAX_NAME_LENGTH, MAX_STRING_LENGTH, MAX_DOCUMENT_BYTES,
+                MAX_RECORD_BYTES)) {
+            origins.put(name, settings.originOf(name));
+        }
         return new JsonLimits(
-                (int) read(env, MAX_DEPTH, 500, origins),
-                (int) read(env, MAX_NUMBER_LENGTH, 1000, origins),
-                (int) read(env, MAX_NAME_LENGTH, 50_000, origins),
-                (int) read(env, MAX_STRING_LENGTH, 20_000_000, origins),
-                read(env, MAX_DOCUMENT_BYTES, -1, origins),
-                (int) read(env, MAX_RECORD_BYTES, 64L * 1024 * 1024, origins),
+                settings.intValue(MAX_DEPTH, 500, 1, Integer.MAX_VALUE, "levels"),
+                settings.intValue(MAX_NUMBER_LENGTH, 1000, 1, Integer.MAX_VALUE, "characters"),
+                settings.intValue(MAX_NAME_LENGTH, 50_000, 1, Integer.MAX_VALUE, "characters"),
+                settings.intValue(MAX_STRING_LENGTH, 20_000_000, 1, Integer.MAX_VALUE, "characters"),
+                settings.longValue(MAX_DOCUMENT_BYTES, -1, 1, Long.MAX_VALUE, "bytes"),
+                settings.intValue(MAX_RECORD_BYTES, 64 * 1024 * 1024, 16, Integer.MAX_VALUE, "bytes"),
                 origins);
     }
 
     /** The same limits with a different record bound (tests, and callers with their own budget). */
     public JsonLimits withMaxRecordBytes(int bytes) {
-        java.util.HashMap<String, String> o = new java.util.HashMap<>(origins);
+        HashMap<String, String> o = new HashMap<>(origins);
         o.put(MAX_RECORD_BYTES, "a caller's setting");
         return new JsonLimits(maxDepth, maxNumberLength, maxNameLength, maxStringLength, maxDocumentBytes, bytes, o);
     }
 
     public JsonLimits withMaxDepth(int depth) {
-        java.util.HashMap<String, String> o = new java.util.HashMap<>(origins);
+        HashMap<String, String> o = new HashMap<>(origins);
         o.put(MAX_DEPTH, "a caller's setting");
         return new JsonLimits(depth, maxNumberLength, maxNameLength, maxStringLength, maxDocumentBytes, maxRecordBytes, o);
     }
@@ -74,24 +82,6 @@ public record JsonLimits(int maxDepth, int maxNumberLength, int maxNameLength, i
 
     /** "PIPELINE_JSON_MAX_DEPTH = 500, from the default" */
     String describe(String variable, Object value) {
-        return variable + " = " + value + ", from " + origins.getOrDefault(variable, "the default");
-    }
-
-    private static long read(Map<String, String> env, String name, long fallback, Map<String, String> origins) {
-        String raw = env.get(name);
-        if (raw == null || raw.isBlank()) {
-            origins.put(name, "the default");
-            return fallback;
-        }
-        try {
-            long v = Long.parseLong(raw.trim());
-            if (v > Integer.MAX_VALUE && !name.equals(MAX_DOCUMENT_BYTES)) {
-                throw new NumberFormatException();
-            }
-            origins.put(name, "the environment (" + name + ")");
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number up to " + Integer.MAX_VALUE + ", got '" + raw + "'");
-        }
+        return variable + " = " + value + ", from " + origins.getOrDefault(variable, Settings.DEFAULT);
     }
 }

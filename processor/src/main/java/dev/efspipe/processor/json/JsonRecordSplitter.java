@@ -11,7 +11,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.efspipe.job.InvalidInputException;
-import dev.efspipe.processor.output.StagingOutput;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -63,8 +62,8 @@ public final class JsonRecordSplitter {
         this(JsonLimits.DEFAULTS);
     }
 
-    /** Splits with detection; see {@link #split(InputStream, String, String, StagingOutput)}. */
-    public long split(InputStream in, String source, StagingOutput out) throws IOException {
+    /** Splits with detection; see {@link #split(InputStream, String, String, RecordSink)}. */
+    public long split(InputStream in, String source, RecordSink out) throws IOException {
         return split(in, source, null, out);
     }
 
@@ -75,7 +74,7 @@ public final class JsonRecordSplitter {
      * @param pointer where the records are, or null/empty to detect
      * @return how many records were written
      */
-    public long split(InputStream in, String source, String pointer, StagingOutput out) throws IOException {
+    public long split(InputStream in, String source, String pointer, RecordSink out) throws IOException {
         BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
         Shape shape = pointer != null && !pointer.isEmpty() ? Shape.POINTER : detect(buffered, source);
         RecordCapture capture = new RecordCapture(buffered, limits.maxRecordBytes(), READ_AHEAD);
@@ -135,12 +134,12 @@ public final class JsonRecordSplitter {
     private final class Run {
         final String source;
         final RecordCapture capture;
-        final StagingOutput out;
+        final RecordSink out;
         JsonParser parser;
         long records;
         long recordStart;
 
-        Run(String source, RecordCapture capture, StagingOutput out) {
+        Run(String source, RecordCapture capture, RecordSink out) {
             this.source = source;
             this.capture = capture;
             this.out = out;

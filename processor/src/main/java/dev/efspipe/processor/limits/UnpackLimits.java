@@ -1,6 +1,6 @@
 package dev.efspipe.processor.limits;
 
-import java.util.Map;
+import dev.efspipe.config.Settings;
 
 /**
  * What one upload may expand to, in the manner of Jackson's {@code StreamReadConstraints}: an immutable set
@@ -34,7 +34,7 @@ public final class UnpackLimits {
     public static final String MAX_NAME_LENGTH = "PIPELINE_MAX_NAME_LENGTH";
     public static final String MAX_PATH_DEPTH = "PIPELINE_MAX_PATH_DEPTH";
 
-    static final String DEFAULT = "the default";
+    static final String DEFAULT = Settings.DEFAULT;
     static final String CALLER = "the caller";
 
     private static final long GIB = 1L << 30;
@@ -87,39 +87,25 @@ public final class UnpackLimits {
     }
 
     /**
-     * Reads the {@code PIPELINE_MAX_*} variables of a Lambda function's environment (or of the CLI's); a
-     * variable that is not set keeps its default. A value that is not a whole number of at least 1 is a
-     * configuration error, reported at initialisation rather than on the first job.
+     * Reads the {@code PIPELINE_MAX_*} variables; a variable that is not set keeps its default. A value that is
+     * not a whole number of at least 1 is a configuration error, reported at initialisation rather than on the
+     * first job.
      */
-    public static UnpackLimits fromEnvironment(Map<String, String> env) {
+    public static UnpackLimits from(Settings settings) {
         Builder b = new Builder();
-        b.maxEntryBytes = fromEnv(env, MAX_ENTRY_BYTES, b.maxEntryBytes);
-        b.maxTotalBytes = fromEnv(env, MAX_TOTAL_BYTES, b.maxTotalBytes);
-        b.maxEntryRatio = fromEnv(env, MAX_ENTRY_RATIO, b.maxEntryRatio);
-        b.maxTotalRatio = fromEnv(env, MAX_TOTAL_RATIO, b.maxTotalRatio);
-        b.maxEntries = fromEnv(env, MAX_ENTRIES, b.maxEntries);
-        b.maxNameLength = fromEnv(env, MAX_NAME_LENGTH, b.maxNameLength);
-        b.maxPathDepth = fromEnv(env, MAX_PATH_DEPTH, b.maxPathDepth);
+        b.maxEntryBytes = read(settings, MAX_ENTRY_BYTES, b.maxEntryBytes, "bytes");
+        b.maxTotalBytes = read(settings, MAX_TOTAL_BYTES, b.maxTotalBytes, "bytes");
+        b.maxEntryRatio = read(settings, MAX_ENTRY_RATIO, b.maxEntryRatio, "bytes out per compressed byte");
+        b.maxTotalRatio = read(settings, MAX_TOTAL_RATIO, b.maxTotalRatio, "bytes out per byte in");
+        b.maxEntries = read(settings, MAX_ENTRIES, b.maxEntries, "entries");
+        b.maxNameLength = read(settings, MAX_NAME_LENGTH, b.maxNameLength, "characters");
+        b.maxPathDepth = read(settings, MAX_PATH_DEPTH, b.maxPathDepth, "path segments");
         return b.build();
     }
 
-    private static Limit fromEnv(Map<String, String> env, String variable, Limit fallback) {
-        String raw = env.get(variable);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        long value;
-        try {
-            value = Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Environment variable " + variable + " (" + fallback.name()
-                    + ") must be a whole number, got '" + raw + "'");
-        }
-        if (value < 1) {
-            throw new IllegalArgumentException("Environment variable " + variable + " (" + fallback.name()
-                    + ") must be at least 1, got " + value);
-        }
-        return new Limit(fallback.name(), value, fallback.bytes(), variable);
+    private static Limit read(Settings settings, String variable, Limit fallback, String unit) {
+        long value = settings.longValue(variable, fallback.value(), 1, Long.MAX_VALUE, unit);
+        return new Limit(fallback.name(), value, fallback.bytes(), settings.originOf(variable));
     }
 
     /** Bytes one entry may expand to. */

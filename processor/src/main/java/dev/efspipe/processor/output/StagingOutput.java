@@ -5,6 +5,7 @@ import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.json.FieldSummary;
+import dev.efspipe.processor.json.RecordSink;
 import dev.efspipe.processor.transform.RecordTransformChain;
 
 import java.io.BufferedOutputStream;
@@ -36,7 +37,7 @@ import java.util.zip.GZIPOutputStream;
  * splitter's field walk then only validates the input, and {@link #summary()} counts the fields of the records
  * as written. Without a chain, records go straight into the part file, no buffer and no copy in between.
  */
-public final class StagingOutput implements AutoCloseable {
+public final class StagingOutput implements RecordSink, AutoCloseable {
     private final Path staging;
     private final DurableFiles files;
     private final long partMaxBytes;
@@ -104,6 +105,7 @@ public final class StagingOutput implements AutoCloseable {
     public record Resume(long records, List<Manifest.Part> parts, List<Manifest.FileEntry> files, Manifest.Fields fields) {}
 
     /** The field summary the JSON splitter feeds as it walks each input record. */
+    @Override
     public FieldSummary fields() {
         return fields;
     }
@@ -114,11 +116,13 @@ public final class StagingOutput implements AutoCloseable {
     }
 
     /** True while the records are ones an earlier invocation already wrote. */
+    @Override
     public boolean skipping() {
         return records < skipUntil;
     }
 
     /** Counts a record passed over while {@link #skipping()}. */
+    @Override
     public void skipRecord() {
         records++;
     }
@@ -127,6 +131,7 @@ public final class StagingOutput implements AutoCloseable {
      * The stream the next record is written to, opening a part file if none is open. After the record,
      * the caller calls {@link #endRecord()}.
      */
+    @Override
     public OutputStream recordStream(String source) throws IOException {
         if (part != null && !source.equals(partSource)) {
             closePart();
@@ -151,6 +156,7 @@ public final class StagingOutput implements AutoCloseable {
     }
 
     /** Ends the record just written with a newline and rolls the part over when it reached its bound. */
+    @Override
     public void endRecord() throws IOException {
         if (chain != null) {
             byte[] result = chain.apply(buffer.toByteArray(), records, partSource, summary);

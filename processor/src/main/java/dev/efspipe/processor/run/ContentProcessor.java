@@ -55,16 +55,6 @@ public final class ContentProcessor {
         this.tars = new TarUnpacker(splitter, limits);
     }
 
-    /**
-     * With the limits of {@code zips}.
-     *
-     * @deprecated kept only until {@code JobProcessor} passes {@link UnpackLimits}; use
-     *             {@link #ContentProcessor(JsonRecordSplitter, UnpackLimits)}
-     */
-    public UnpackLimits limits() {
-        return limits;
-    }
-
     /** Processes {@code source} into {@code out}, detecting where JSON records are; returns the detected format. */
     public Format process(InputSource source, StagingOutput out) throws IOException {
         return process(source, null, out);

@@ -1,6 +1,6 @@
 package dev.efspipe.processor.run;
 
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.manifest.Manifest;
 
 /**

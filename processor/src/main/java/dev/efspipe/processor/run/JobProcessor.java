@@ -2,7 +2,6 @@ package dev.efspipe.processor.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.efspipe.catalog.Catalog;
-import dev.efspipe.config.PipelineConfig;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.ClaimLostException;
 import dev.efspipe.job.FailureRecord;
@@ -16,14 +15,13 @@ import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.input.InputSource;
-import dev.efspipe.processor.json.JsonLimits;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.processor.json.JsonRecordSplitter;
-import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.output.StagingOutput;
 import dev.efspipe.processor.output.Suspension;
 import dev.efspipe.processor.transform.JobTransforms;
 import dev.efspipe.processor.transform.StaleCheckpointException;
-import dev.efspipe.processor.transform.TransformRules;
+import dev.efspipe.processor.config.TransformRules;
 import dev.efspipe.processor.transform.Transforms;
 import dev.efspipe.publish.AtomicPublisher;
 
@@ -57,7 +55,7 @@ import java.util.logging.Logger;
 public final class JobProcessor {
     private static final Logger LOG = Logger.getLogger(JobProcessor.class.getName());
 
-    private final PipelineConfig config;
+    private final ProcessorConfig config;
     private final EfsLayout layout;
     private final DurableFiles files;
     private final JobClaims claims;
@@ -69,46 +67,33 @@ public final class JobProcessor {
     private final StagingSweeper sweeper;
     private final AtomicReference<Instant> lastSweep = new AtomicReference<>();
 
-    public JobProcessor(PipelineConfig config, Clock clock) {
-        this(config, JsonLimits.DEFAULTS, UnpackLimits.defaults(), clock);
+    /** @param config the file system, part format, limits and record transforms every job runs with */
+    public JobProcessor(ProcessorConfig config, Clock clock) {
+        this(config, new Transforms(config.efsRoot(), config.transforms(), config.json(), Transforms.defaultLocalDir()), clock);
     }
 
-    /** @param jsonLimits the limits every JSON document is read under ({@link JsonLimits#fromEnvironment}) */
-    public JobProcessor(PipelineConfig config, JsonLimits jsonLimits, Clock clock) {
-        this(config, jsonLimits, UnpackLimits.defaults(), clock);
-    }
-
-    /**
-     * @param jsonLimits   the limits every JSON document is read under ({@link JsonLimits#fromEnvironment})
-     * @param unpackLimits what an archive or a compressed upload may expand to ({@link UnpackLimits#fromEnvironment})
-     */
-    public JobProcessor(PipelineConfig config, JsonLimits jsonLimits, UnpackLimits unpackLimits, Clock clock) {
-        this(config, jsonLimits, unpackLimits, new Transforms(config.efsRoot(), TransformRules.NONE, jsonLimits,
-                Transforms.defaultLocalDir()), clock);
-    }
-
-    /**
-     * @param jsonLimits   the limits every JSON document is read under ({@link JsonLimits#fromEnvironment})
-     * @param unpackLimits what an archive or a compressed upload may expand to ({@link UnpackLimits#fromEnvironment})
-     * @param transforms   the record transforms of this environment (kept from job to job)
-     */
-    public JobProcessor(PipelineConfig config, JsonLimits jsonLimits, UnpackLimits unpackLimits, Transforms transforms,
-                        Clock clock) {
+    /** @param transforms the record transforms of this environment (plugins and reference data kept from job to job) */
+    public JobProcessor(ProcessorConfig config, Transforms transforms, Clock clock) {
         this.config = config;
         this.transforms = transforms;
         this.clock = clock;
         this.layout = new EfsLayout(config.efsRoot());
-        this.files = new DurableFiles(config.permissions());
-        this.claims = new JobClaims(layout, files, config.lockTimeout(), clock);
-        this.publisher = new AtomicPublisher(layout, files, new Catalog(layout, files, config.lockTimeout()), clock);
-        this.sweeper = new StagingSweeper(layout, files, claims, clock, config.lockTimeout());
-        JsonRecordSplitter splitter = new JsonRecordSplitter(jsonLimits);
-        this.content = new ContentProcessor(splitter, unpackLimits);
+        Duration lockTimeout = config.efs().lockTimeout();
+        this.files = new DurableFiles(config.efs().permissions());
+        this.claims = new JobClaims(layout, files, lockTimeout, clock);
+        this.publisher = new AtomicPublisher(layout, files, new Catalog(layout, files, lockTimeout), clock);
+        this.sweeper = new StagingSweeper(layout, files, claims, clock, lockTimeout);
+        this.content = new ContentProcessor(new JsonRecordSplitter(config.json()), config.unpack());
         this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lease-renewal");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Removes the local copies of plugins and reference indexes ({@link Transforms#close()}). */
+    public void close() throws IOException {
+        transforms.close();
     }
 
     public EfsLayout layout() {
@@ -122,18 +107,18 @@ public final class JobProcessor {
      * @throws IOException a transient failure: the caller retries the job later
      */
     public JobOutcome run(Job job, InputSource input, String owner) throws IOException {
-        return run(job, input, owner, Budget.UNLIMITED);
+        return run(job, input, owner, SuspendCheck.NEVER);
     }
 
     /**
-     * Runs {@code job} within {@code budget}: when the budget runs out the job stops at the next clean
+     * Runs {@code job} until {@code suspend} says to stop: then the job stops at the next clean
      * boundary, saves a checkpoint and returns {@link JobOutcome.Status#SUSPENDED}; the caller sends a
      * continuation (the same job) and the next run resumes from the checkpoint.
      */
-    public JobOutcome run(Job job, InputSource input, String owner, Budget budget) throws IOException {
-        JobClaims.Claim claim = claims.claim(job, owner, config.lease());
+    public JobOutcome run(Job job, InputSource input, String owner, SuspendCheck suspend) throws IOException {
+        JobClaims.Claim claim = claims.claim(job, owner, config.efs().lease());
         JobRecord record = claim.record();
-        switch (claim.outcome()) {
+        switch (claim.decision()) {
             case BUSY -> {
                 return new JobOutcome(JobOutcome.Status.BUSY, job.id(), null,
                         "claimed by " + record.owner() + " until " + record.leaseUntil());
@@ -171,8 +156,8 @@ public final class JobProcessor {
                     DurableFiles.deleteTree(staging); // only ever this attempt's own directory
                 }
                 try {
-                    manifest = produce(job, record, input, staging, checkpoint, budget);
-                } catch (Suspended s) {
+                    manifest = produce(job, record, input, staging, checkpoint, suspend);
+                } catch (Suspension s) {
                     claims.suspend(job.id(), owner);
                     return new JobOutcome(JobOutcome.Status.SUSPENDED, job.id(), null, s.getMessage());
                 }
@@ -180,7 +165,7 @@ public final class JobProcessor {
             if (lost.get() != null) {
                 throw lost.get();
             }
-            claims.renew(job.id(), owner, config.lease()); // proves the claim is still ours right before the rename
+            claims.renew(job.id(), owner, config.efs().lease()); // proves the claim is still ours right before the rename
             publisher.publish(staging, manifest, owner);
             claims.markPublished(job.id(), owner);
             return new JobOutcome(JobOutcome.Status.PUBLISHED, job.id(), manifest,
@@ -225,15 +210,9 @@ public final class JobProcessor {
         }
     }
 
-    /** Thrown by {@link #produce} once the checkpoint is saved; carries a sentence for the log. */
-    private static final class Suspended extends Exception {
-        Suspended(String message) {
-            super(message, null, false, false);
-        }
-    }
-
+    /** Throws {@link Suspension} once the checkpoint is saved, with a sentence for the log. */
     private Manifest produce(Job job, JobRecord record, InputSource input, Path staging, Checkpoint resume,
-                             Budget budget) throws IOException, Suspended {
+                             SuspendCheck suspend) throws IOException {
         Instant started = clock.instant();
         files.createDirectories(staging);
         long inputBytes = input.size();
@@ -253,7 +232,7 @@ public final class JobProcessor {
         long earlierMs = resume == null ? 0 : resume.processMs();
         int invocations = (resume == null ? 0 : resume.invocations()) + 1;
         try (JobTransforms open = jobTransforms) {
-            StagingOutput out = new StagingOutput(staging, files, config.partMaxBytes(), config.gzipParts(), from, budget::exhausted,
+            StagingOutput out = new StagingOutput(staging, files, config.parts().maxBytes(), config.parts().gzip(), from, suspend::due,
                     open.chain());
             try (out) {
                 content.process(input, job.recordPointer(), out);
@@ -262,7 +241,7 @@ public final class JobProcessor {
                 Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
                         out.summary().snapshot(), ms, invocations, clock.instant(), open.lineage(out.records(), out.recordsWritten()));
                 files.writeAtomically(staging.resolve(Checkpoint.FILE), Json.MAPPER.writeValueAsBytes(checkpoint));
-                throw new Suspended("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
+                throw new Suspension("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
                         + s.getMessage() + "); invocation " + invocations);
             }
             Map<String, Long> timings = new LinkedHashMap<>();
@@ -316,10 +295,10 @@ public final class JobProcessor {
     }
 
     private ScheduledFuture<?> scheduleRenewal(Job job, String owner, AtomicReference<IOException> lost) {
-        long every = Math.max(1, config.lease().toMillis() / 3);
+        long every = Math.max(1, config.efs().lease().toMillis() / 3);
         return renewals.scheduleAtFixedRate(() -> {
             try {
-                claims.renew(job.id(), owner, config.lease());
+                claims.renew(job.id(), owner, config.efs().lease());
             } catch (IOException e) {
                 lost.compareAndSet(null, e);
                 LOG.warning("Job " + job.id() + ": lease renewal failed: " + e.getMessage());

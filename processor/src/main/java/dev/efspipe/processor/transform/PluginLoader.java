@@ -2,7 +2,7 @@ package dev.efspipe.processor.transform;
 
 import dev.efspipe.layout.Version;
 import dev.efspipe.plugin.PluginMetadata;
-import dev.efspipe.plugin.PluginName;
+import dev.efspipe.layout.PluginName;
 import dev.efspipe.plugin.PluginStore;
 import dev.efspipe.spi.RecordTransform;
 

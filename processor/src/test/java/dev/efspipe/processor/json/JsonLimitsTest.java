@@ -1,5 +1,6 @@
 package dev.efspipe.processor.json;
 
+import dev.efspipe.config.Settings;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
@@ -33,7 +34,7 @@ class JsonLimitsTest {
 
     /** Splits {@code json} under limits built from {@code environment}, as the processor builds them. */
     private Throwable splitFailure(Map<String, String> environment, String json) {
-        JsonRecordSplitter splitter = new JsonRecordSplitter(JsonLimits.fromEnvironment(environment));
+        JsonRecordSplitter splitter = new JsonRecordSplitter(JsonLimits.from(Settings.environment(environment)));
         return catchThrowable(() -> {
             try (StagingOutput out = new StagingOutput(staging, new DurableFiles(Permissions.DEFAULT), 1 << 20)) {
                 splitter.split(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), SOURCE, out);
@@ -116,7 +117,7 @@ class JsonLimitsTest {
 
     @Test
     void aRecordOfExactlyTheRecordLimitPasses() throws Exception {
-        JsonRecordSplitter splitter = new JsonRecordSplitter(JsonLimits.fromEnvironment(Map.of(JsonLimits.MAX_RECORD_BYTES, "16")));
+        JsonRecordSplitter splitter = new JsonRecordSplitter(JsonLimits.from(Settings.environment(Map.of(JsonLimits.MAX_RECORD_BYTES, "16"))));
         String sixteen = "{\"b\":\"" + "x".repeat(8) + "\"}";
 
         try (StagingOutput out = new StagingOutput(staging, new DurableFiles(Permissions.DEFAULT), 1 << 20)) {
@@ -143,7 +144,7 @@ class JsonLimitsTest {
 
     @Test
     void aLimitThatIsNotANumberNamesItsVariableAndTheValue() {
-        assertThatThrownBy(() -> JsonLimits.fromEnvironment(Map.of(JsonLimits.MAX_NUMBER_LENGTH, "5k")))
+        assertThatThrownBy(() -> JsonLimits.from(Settings.environment(Map.of(JsonLimits.MAX_NUMBER_LENGTH, "5k"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(JsonLimits.MAX_NUMBER_LENGTH)
                 .hasMessageContaining("'5k'");
@@ -151,7 +152,7 @@ class JsonLimitsTest {
 
     @Test
     void eachLimitRemembersThatItCameFromTheEnvironment() {
-        JsonLimits limits = JsonLimits.fromEnvironment(Map.of(JsonLimits.MAX_NAME_LENGTH, " 7 "));
+        JsonLimits limits = JsonLimits.from(Settings.environment(Map.of(JsonLimits.MAX_NAME_LENGTH, " 7 ")));
 
         assertThat(limits.maxNameLength()).isEqualTo(7);
         assertThat(limits.describe(JsonLimits.MAX_NAME_LENGTH, limits.maxNameLength()))

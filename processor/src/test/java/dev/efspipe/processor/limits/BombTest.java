@@ -1,5 +1,6 @@
 package dev.efspipe.processor.limits;
 
+import dev.efspipe.config.Settings;
 import dev.efspipe.processor.archive.TestArchives;
 import dev.efspipe.processor.archive.Unpacking;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -80,11 +81,11 @@ class BombTest {
     @Test
     void namesTheEnvironmentVariableALimitCameFrom() throws IOException {
         Path bomb = zipOfZeros("bomb.bin", 3 * MIB);
-        UnpackLimits limits = UnpackLimits.fromEnvironment(Map.of(UnpackLimits.MAX_ENTRY_BYTES, "2097152"));
+        UnpackLimits limits = UnpackLimits.from(Settings.environment(Map.of(UnpackLimits.MAX_ENTRY_BYTES, "2097152")));
 
         assertThatThrownBy(() -> unpacking.process(bomb, limits))
                 .isInstanceOf(LimitExceededException.class)
-                .hasMessageContaining("max entry bytes = 2 MiB, from PIPELINE_MAX_ENTRY_BYTES");
+                .hasMessageContaining("max entry bytes = 2 MiB, from the environment (PIPELINE_MAX_ENTRY_BYTES)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.efspipe.processor.limits;
 
+import dev.efspipe.config.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -24,43 +25,43 @@ class UnpackLimitsTest {
 
     @Test
     void readsEveryVariableFromTheEnvironmentAndNamesItAsTheOrigin() {
-        UnpackLimits limits = UnpackLimits.fromEnvironment(Map.of(
+        UnpackLimits limits = UnpackLimits.from(Settings.environment(Map.of(
                 UnpackLimits.MAX_ENTRY_BYTES, "1048576",
                 UnpackLimits.MAX_TOTAL_BYTES, "3000000",
                 UnpackLimits.MAX_ENTRY_RATIO, "50",
                 UnpackLimits.MAX_TOTAL_RATIO, "40",
                 UnpackLimits.MAX_ENTRIES, "10",
                 UnpackLimits.MAX_NAME_LENGTH, "200",
-                UnpackLimits.MAX_PATH_DEPTH, " 8 "));
+                UnpackLimits.MAX_PATH_DEPTH, " 8 ")));
 
-        assertThat(limits.maxEntryBytes().describe()).isEqualTo("max entry bytes = 1 MiB, from PIPELINE_MAX_ENTRY_BYTES");
-        assertThat(limits.maxTotalBytes().describe()).isEqualTo("max total bytes = 3000000 bytes, from PIPELINE_MAX_TOTAL_BYTES");
+        assertThat(limits.maxEntryBytes().describe()).isEqualTo("max entry bytes = 1 MiB, from the environment (PIPELINE_MAX_ENTRY_BYTES)");
+        assertThat(limits.maxTotalBytes().describe()).isEqualTo("max total bytes = 3000000 bytes, from the environment (PIPELINE_MAX_TOTAL_BYTES)");
         assertThat(limits.maxEntryRatio().value()).isEqualTo(50);
-        assertThat(limits.maxTotalRatio().origin()).isEqualTo("PIPELINE_MAX_TOTAL_RATIO");
+        assertThat(limits.maxTotalRatio().origin()).isEqualTo("the environment (PIPELINE_MAX_TOTAL_RATIO)");
         assertThat(limits.maxEntries().value()).isEqualTo(10);
         assertThat(limits.maxNameLength().value()).isEqualTo(200);
-        assertThat(limits.maxPathDepth().describe()).isEqualTo("max path depth = 8, from PIPELINE_MAX_PATH_DEPTH");
+        assertThat(limits.maxPathDepth().describe()).isEqualTo("max path depth = 8, from the environment (PIPELINE_MAX_PATH_DEPTH)");
     }
 
     @Test
     void keepsTheDefaultForAVariableThatIsBlank() {
-        UnpackLimits limits = UnpackLimits.fromEnvironment(Map.of(UnpackLimits.MAX_ENTRIES, " "));
+        UnpackLimits limits = UnpackLimits.from(Settings.environment(Map.of(UnpackLimits.MAX_ENTRIES, " ")));
 
         assertThat(limits.maxEntries()).isEqualTo(UnpackLimits.defaults().maxEntries());
     }
 
     @Test
     void refusesAVariableThatIsNotAWholeNumber() {
-        assertThatThrownBy(() -> UnpackLimits.fromEnvironment(Map.of(UnpackLimits.MAX_ENTRY_BYTES, "8GiB")))
+        assertThatThrownBy(() -> UnpackLimits.from(Settings.environment(Map.of(UnpackLimits.MAX_ENTRY_BYTES, "8GiB"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("PIPELINE_MAX_ENTRY_BYTES")
-                .hasMessageContaining("max entry bytes")
+                .hasMessageContaining("must be a whole number of bytes")
                 .hasMessageContaining("'8GiB'");
     }
 
     @Test
     void refusesAVariableBelowOne() {
-        assertThatThrownBy(() -> UnpackLimits.fromEnvironment(Map.of(UnpackLimits.MAX_ENTRY_RATIO, "0")))
+        assertThatThrownBy(() -> UnpackLimits.from(Settings.environment(Map.of(UnpackLimits.MAX_ENTRY_RATIO, "0"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("PIPELINE_MAX_ENTRY_RATIO")
                 .hasMessageContaining("at least 1");

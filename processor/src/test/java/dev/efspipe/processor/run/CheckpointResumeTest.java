@@ -1,6 +1,6 @@
 package dev.efspipe.processor.run;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
@@ -67,14 +67,14 @@ class CheckpointResumeTest {
     private void assertIdenticalAfterSuspensions(Path input, long partBytes, long suspendAfter) throws IOException {
         Path plainEfs = dir.resolve("plain-efs");
         Path resumedEfs = dir.resolve("resumed-efs");
-        Job job = Job.of(new UploadSource("file", null, input.toString(), null, "t", Files.size(input)),
+        Job job = Job.of(UploadSource.file(input.toString(), "t", Files.size(input)),
                 DatasetName.of("resume"), Instant.parse("2026-11-26T00:00:00Z"));
 
-        JobOutcome plain = new JobProcessor(PipelineConfig.forEfsRoot(plainEfs).withPartMaxBytes(partBytes), Clock.systemUTC())
+        JobOutcome plain = new JobProcessor(ProcessorConfig.forEfsRoot(plainEfs).withPartMaxBytes(partBytes), Clock.systemUTC())
                 .run(job, new FileInputSource(input), "plain");
         assertThat(plain.status()).isEqualTo(JobOutcome.Status.PUBLISHED);
 
-        JobProcessor resuming = new JobProcessor(PipelineConfig.forEfsRoot(resumedEfs).withPartMaxBytes(partBytes), Clock.systemUTC());
+        JobProcessor resuming = new JobProcessor(ProcessorConfig.forEfsRoot(resumedEfs).withPartMaxBytes(partBytes), Clock.systemUTC());
         int suspensions = 0;
         JobOutcome outcome;
         do {

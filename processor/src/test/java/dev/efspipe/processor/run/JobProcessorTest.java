@@ -1,7 +1,7 @@
 package dev.efspipe.processor.run;
 
 import dev.efspipe.catalog.CatalogEntry;
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.JobRecord;
@@ -51,7 +51,7 @@ class JobProcessorTest {
 
     @BeforeEach
     void setUp() {
-        processor = new JobProcessor(PipelineConfig.forEfsRoot(efsRoot), Clock.systemUTC());
+        processor = new JobProcessor(ProcessorConfig.forEfsRoot(efsRoot), Clock.systemUTC());
         layout = processor.layout();
     }
 
@@ -75,7 +75,7 @@ class JobProcessorTest {
     }
 
     private static Job jobFor(Path file, DatasetName dataset) throws IOException {
-        return Job.of(new UploadSource("file", null, file.toString(), null, "tag", Files.size(file)), dataset, Instant.now());
+        return Job.of(UploadSource.file(file.toString(), "tag", Files.size(file)), dataset, Instant.now());
     }
 
     private JobOutcome run(Job job, Path file) throws IOException {
@@ -204,7 +204,7 @@ class JobProcessorTest {
         Path file = upload("orders.zip", ordersZip());
         Job job = jobFor(file, DATASET);
         run(job, file);
-        JobProcessor another = new JobProcessor(PipelineConfig.forEfsRoot(efsRoot), Clock.systemUTC());
+        JobProcessor another = new JobProcessor(ProcessorConfig.forEfsRoot(efsRoot), Clock.systemUTC());
 
         JobOutcome second = another.run(job, new FileInputSource(file), "another-owner");
 

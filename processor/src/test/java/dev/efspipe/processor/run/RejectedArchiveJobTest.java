@@ -1,6 +1,6 @@
 package dev.efspipe.processor.run;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.JobRecord;
@@ -44,12 +44,12 @@ class RejectedArchiveJobTest {
 
     @BeforeEach
     void setUp() {
-        processor = new JobProcessor(PipelineConfig.forEfsRoot(efsRoot), Clock.systemUTC());
+        processor = new JobProcessor(ProcessorConfig.forEfsRoot(efsRoot), Clock.systemUTC());
         layout = processor.layout();
     }
 
     private Job jobFor(Path file) throws IOException {
-        return Job.of(new UploadSource("file", null, file.toString(), null, "tag", Files.size(file)),
+        return Job.of(UploadSource.file(file.toString(), "tag", Files.size(file)),
                 DatasetName.fromObjectKey(file.getFileName().toString()), Instant.now());
     }
 

@@ -1,6 +1,8 @@
 package dev.efspipe.processor.transform;
 
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
+import dev.efspipe.processor.config.TransformRules;
+import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
@@ -9,8 +11,6 @@ import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.manifest.Lineage;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.input.FileInputSource;
-import dev.efspipe.processor.json.JsonLimits;
-import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,14 +50,14 @@ class LookupJobTest {
     }
 
     private JobProcessor processor(boolean gzip) {
-        return new JobProcessor(PipelineConfig.forEfsRoot(efs).withPartMaxBytes(1024).withGzipParts(gzip), JsonLimits.DEFAULTS,
-                UnpackLimits.defaults(), new Transforms(efs, TransformRules.NONE, JsonLimits.DEFAULTS, local), Clock.systemUTC());
+        return new JobProcessor(ProcessorConfig.forEfsRoot(efs).withPartMaxBytes(1024).withGzipParts(gzip),
+                new Transforms(efs, TransformRules.NONE, JsonLimits.DEFAULTS, local), Clock.systemUTC());
     }
 
     private JobOutcome run(JobProcessor p, DatasetName dataset, String name, String content, String chain) throws IOException {
         Path file = Files.writeString(work.resolve(name), content);
         clock = clock.plusSeconds(60);
-        Job job = Job.of(new UploadSource("file", null, name, null, "t" + clock, Files.size(file)), dataset, clock)
+        Job job = Job.of(UploadSource.file(name, "t" + clock, Files.size(file)), dataset, clock)
                 .withTransforms(chain == null ? null : TransformSpec.parseChain(chain));
         return p.run(job, new FileInputSource(file), "test");
     }

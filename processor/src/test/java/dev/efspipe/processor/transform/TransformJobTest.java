@@ -1,7 +1,9 @@
 package dev.efspipe.processor.transform;
 
 import dev.efspipe.config.Permissions;
-import dev.efspipe.config.PipelineConfig;
+import dev.efspipe.processor.config.ProcessorConfig;
+import dev.efspipe.processor.config.TransformRules;
+import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.Job;
@@ -13,11 +15,9 @@ import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.manifest.Lineage;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.plugin.PluginMetadata;
-import dev.efspipe.plugin.PluginName;
+import dev.efspipe.layout.PluginName;
 import dev.efspipe.plugin.PluginStore;
 import dev.efspipe.processor.input.FileInputSource;
-import dev.efspipe.processor.json.JsonLimits;
-import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,8 +65,7 @@ class TransformJobTest {
 
     private void processorWith(TransformRules rules, long partBytes) {
         transforms = new Transforms(efs, rules, JsonLimits.DEFAULTS, local);
-        processor = new JobProcessor(PipelineConfig.forEfsRoot(efs).withPartMaxBytes(partBytes), JsonLimits.DEFAULTS,
-                UnpackLimits.defaults(), transforms, Clock.systemUTC());
+        processor = new JobProcessor(ProcessorConfig.forEfsRoot(efs).withPartMaxBytes(partBytes), transforms, Clock.systemUTC());
     }
 
     private PluginMetadata publish(String name, String cls, String source) throws IOException {
@@ -82,9 +81,9 @@ class TransformJobTest {
         return run(file, chosen, written -> false);
     }
 
-    private JobOutcome run(Path file, List<TransformSpec> chosen, dev.efspipe.processor.run.Budget budget) throws IOException {
+    private JobOutcome run(Path file, List<TransformSpec> chosen, dev.efspipe.processor.run.SuspendCheck budget) throws IOException {
         clock = clock.plusSeconds(60);
-        Job job = Job.of(new UploadSource("file", null, file.getFileName().toString(), null, "t" + Files.size(file), Files.size(file)),
+        Job job = Job.of(UploadSource.file(file.getFileName().toString(), "t" + Files.size(file), Files.size(file)),
                 ORDERS, clock).withTransforms(chosen);
         return processor.run(job, new FileInputSource(file), "test", budget);
     }
@@ -162,7 +161,7 @@ class TransformJobTest {
         processorWith(TransformRules.NONE, 1024);
         publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
         Path input = upload("big.json", "[" + String.join(",", java.util.Collections.nCopies(400, "{\"id\":12345}")) + "]");
-        Job job = Job.of(new UploadSource("file", null, "big.json", null, "t", Files.size(input)), ORDERS, clock)
+        Job job = Job.of(UploadSource.file("big.json", "t", Files.size(input)), ORDERS, clock)
                 .withTransforms(chain("tag"));
 
         JobOutcome suspended = processor.run(job, new FileInputSource(input), "first", written -> written >= 2048);
@@ -181,7 +180,7 @@ class TransformJobTest {
         processorWith(TransformRules.NONE, 1024);
         PluginMetadata v1 = publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
         Path input = upload("big.json", "[" + String.join(",", java.util.Collections.nCopies(400, "{\"id\":12345}")) + "]");
-        Job job = Job.of(new UploadSource("file", null, "big.json", null, "t", Files.size(input)), ORDERS, clock)
+        Job job = Job.of(UploadSource.file("big.json", "t", Files.size(input)), ORDERS, clock)
                 .withTransforms(chain("tag"));
 
         assertThat(processor.run(job, new FileInputSource(input), "first", written -> written >= 2048).status())
@@ -337,7 +336,7 @@ class TransformJobTest {
     @Test
     void transformsAreChosenByKeyPrefixUnlessTheJobChoseItsOwn() throws IOException {
         publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
-        processorWith(TransformRules.fromEnvironment(Map.of(TransformRules.TRANSFORMS, "ord=tag,orders-raw=")), 1 << 20);
+        processorWith(TransformRules.from(dev.efspipe.config.Settings.environment(Map.of(TransformRules.TRANSFORMS, "ord=tag,orders-raw="))), 1 << 20);
 
         assertThat(records(run(upload("orders.json", "[1]"), null).manifest())).containsExactly("{\"v\":\"one\",\"r\":1}");
         assertThat(records(run(upload("orders-raw.json", "[2]"), null).manifest())).containsExactly("2");

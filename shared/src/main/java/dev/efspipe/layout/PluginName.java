@@ -1,6 +1,5 @@
-package dev.efspipe.plugin;
+package dev.efspipe.layout;
 
-import dev.efspipe.layout.DatasetName;
 
 import java.util.regex.Pattern;
 

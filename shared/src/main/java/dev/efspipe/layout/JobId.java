@@ -1,4 +1,4 @@
-package dev.efspipe.job;
+package dev.efspipe.layout;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * The identity of one upload: 32 lowercase hex digits of SHA-256 over the upload's source
- * (see {@link UploadSource#identity()}). Two announcements of the same object map to the same id,
- * which is what makes the processor's claim on EFS de-duplicate them exactly.
+ * (its {@code identity()}, see {@code dev.efspipe.job.UploadSource#jobId()}). Two announcements of the same
+ * object map to the same id, which is what makes the processor's claim on EFS de-duplicate them exactly. It
+ * lives with the layout because the layout's paths are made of it ({@code jobs/<shard>/<id>.json}).
  */
 public record JobId(String value) {
     private static final Pattern VALID = Pattern.compile("[0-9a-f]{32}");
@@ -24,10 +25,11 @@ public record JobId(String value) {
         }
     }
 
-    public static JobId of(UploadSource source) {
+    /** The id of an upload whose identity string is {@code identity}. */
+    public static JobId ofIdentity(String identity) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(source.identity().getBytes(StandardCharsets.UTF_8));
+                    .digest(identity.getBytes(StandardCharsets.UTF_8));
             return new JobId(HexFormat.of().formatHex(digest, 0, 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);

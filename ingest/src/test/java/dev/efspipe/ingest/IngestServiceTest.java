@@ -1,14 +1,16 @@
 package dev.efspipe.ingest;
 
-import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
-import dev.efspipe.job.JobId;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
+import dev.efspipe.json.Json;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,19 +23,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The front door, fed with events exactly as AWS delivers them, loaded through the Lambda runtime's
  * serializers ({@code aws-lambda-java-tests}), each with its expected jobs or expected no-op.
  */
-class IngestorTest {
+class IngestServiceTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-26T07:00:00Z"), ZoneOffset.UTC);
     private final RecordingJobQueue queue = new RecordingJobQueue(job -> job.source().key().equals("queue-is-down.zip"));
     private final RecordingDeadLetters deadLetters = new RecordingDeadLetters();
     private final IngestRules rules = new IngestRules(List.of(), List.of(), 5_000_000_000L,
             List.of(new IngestRules.PrefixPointer("eb/", "/items")));
-    private final Ingestor ingestor = new Ingestor(queue, deadLetters, rules, clock);
+    private final IngestService ingestor = new IngestService(queue, deadLetters, rules, clock);
 
     @Test
     void directS3EventBecomesOneJobWithTheKeyDecodedOnce() throws Exception {
-        S3Event event = EventLoader.loadS3Event("events/s3-put.json");
-
-        List<Job> jobs = ingestor.handle(event);
+        List<Job> jobs = ingestor.handleDirect(load("events/s3-put.json"));
 
         assertThat(jobs).singleElement().satisfies(job -> {
             // "+" is a space, "%2B" a plus, "%C3%A9" an é: decoded exactly once.
@@ -55,8 +55,8 @@ class IngestorTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(queue.sent).singleElement().satisfies(job -> {
             assertThat(job.source().key()).isEqualTo("data/orders 2026.json");
-            assertThat(job.id()).isEqualTo(JobId.of(UploadSource.s3("example-uploads", "data/orders 2026.json", null,
-                    "9b2cf535f27731c974343645a3985328-2", 2048)));
+            assertThat(job.id()).isEqualTo(UploadSource.s3("example-uploads", "data/orders 2026.json", null,
+                    "9b2cf535f27731c974343645a3985328-2", 2048).jobId());
         });
     }
 
@@ -85,7 +85,7 @@ class IngestorTest {
     @Test
     void eventBridgeInsideSqsBecomesTheSameJobAsDirect() throws Exception {
         ingestor.handle(EventLoader.loadSQSEvent("events/sqs-eventbridge.json"));
-        List<Job> direct = new Ingestor(new RecordingJobQueue(), deadLetters, rules, clock)
+        List<Job> direct = new IngestService(new RecordingJobQueue(), deadLetters, rules, clock)
                 .handleDirect(load("events/eventbridge-object-created.json"));
 
         assertThat(queue.sent).singleElement().satisfies(job -> assertThat(job.id()).isEqualTo(direct.get(0).id()));
@@ -97,7 +97,7 @@ class IngestorTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(queue.sent).singleElement().satisfies(job -> {
-            assertThat(job.source().scheme()).isEqualTo("efs");
+            assertThat(job.source().scheme()).isEqualTo(UploadSource.Scheme.EFS);
             assertThat(job.source().key()).isEqualTo("orders/2026-11-26 orders.json");
             assertThat(job.source().eTag()).isEqualTo("8c1f0e2a-3b7d-4f7e-9a51-0d7c2b1e6f90");
             assertThat(job.source().size()).isEqualTo(4096);
@@ -149,7 +149,7 @@ class IngestorTest {
 
     @Test
     void removalsAndFolderMarkersDeliveredDirectlyStartNoJob() throws Exception {
-        assertThat(ingestor.handle(EventLoader.loadS3Event("events/s3-removed-and-folder.json"))).isEmpty();
+        assertThat(ingestor.handleDirect(load("events/s3-removed-and-folder.json"))).isEmpty();
         assertThat(ingestor.handleDirect(load("events/eventbridge-object-deleted.json"))).isEmpty();
         assertThat(queue.sent).isEmpty();
     }
@@ -172,8 +172,8 @@ class IngestorTest {
 
     @Test
     void aDeadLetterQueueThatIsDownMakesTheMessageTransient() {
-        Ingestor broken = new Ingestor(queue, (body, reason, id) -> {
-            throw new java.io.IOException("dead-letter queue unavailable (test)");
+        IngestService broken = new IngestService(queue, (body, reason, id) -> {
+            throw new IOException("dead-letter queue unavailable (test)");
         }, rules, clock);
         SQSEvent event = EventLoader.loadSQSEvent("events/sqs-mixed.json");
 
@@ -185,7 +185,7 @@ class IngestorTest {
 
     @Test
     void rulesIgnoreKeysOutsideTheAcceptedPrefixesAndSuffixes() {
-        Ingestor strict = new Ingestor(queue, deadLetters,
+        IngestService strict = new IngestService(queue, deadLetters,
                 new IngestRules(List.of("data/"), List.of(".zip"), 1L << 40, List.of()), clock);
 
         strict.handle(EventLoader.loadSQSEvent("events/sqs-s3-put.json")); // data/orders 2026.json: wrong suffix
@@ -196,25 +196,42 @@ class IngestorTest {
 
     @Test
     void refusedUploadDeliveredDirectlyThrowsWithTheReason() {
-        Ingestor tiny = new Ingestor(queue, deadLetters, new IngestRules(List.of(), List.of(), 100, List.of()), clock);
+        IngestService tiny = new IngestService(queue, deadLetters, new IngestRules(List.of(), List.of(), 100, List.of()), clock);
 
-        assertThatThrownBy(() -> tiny.handle(EventLoader.loadS3Event("events/s3-put.json")))
+        assertThatThrownBy(() -> tiny.handleDirect(load("events/s3-put.json")))
                 .isInstanceOf(BadAnnouncementException.class)
                 .hasMessageContaining("1024 bytes, over the limit of 100");
     }
 
     @Test
     void theSameObjectAnnouncedTwiceMapsToOneJobId() throws Exception {
-        ingestor.handle(EventLoader.loadS3Event("events/s3-put.json"));
-        ingestor.handle(EventLoader.loadS3Event("events/s3-put.json"));
+        ingestor.handleDirect(load("events/s3-put.json"));
+        ingestor.handleDirect(load("events/s3-put.json"));
 
         assertThat(queue.sent).hasSize(2);
         assertThat(queue.sent.get(0).id()).isEqualTo(queue.sent.get(1).id());
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode load(String resource) throws java.io.IOException {
-        try (var in = IngestorTest.class.getClassLoader().getResourceAsStream(resource)) {
-            return dev.efspipe.json.Json.MAPPER.readTree(in);
+    @Test
+    void anEventTimeThatDoesNotParseIsDeadLetteredWithTheReason() throws Exception {
+        String body = Json.MAPPER.writeValueAsString(load("events/s3-put.json")).replace("2026-11-26T06:00:00.000Z", "yesterday");
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("bad-time-1");
+        message.setBody(body);
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+
+        SQSBatchResponse response = ingestor.handle(event);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(queue.sent).isEmpty();
+        assertThat(deadLetters.reasons.get("bad-time-1")).contains("eventTime 'yesterday'").contains("ISO-8601");
+    }
+
+    /** An event as delivered to the function directly: the raw JSON Lambda hands a stream handler. */
+    private static JsonNode load(String resource) throws IOException {
+        try (var in = IngestServiceTest.class.getClassLoader().getResourceAsStream(resource)) {
+            return Json.MAPPER.readTree(in);
         }
     }
 }

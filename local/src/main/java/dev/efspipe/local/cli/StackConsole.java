@@ -14,9 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Printing a stack's endpoints, and finding a running one. */
-final class Stacks {
-    private Stacks() {}
+/** What the console commands show of a local stack (its endpoints, a published version), and finding a running one. */
+final class StackConsole {
+    private StackConsole() {}
 
     static void printInfo(StackInfo info, PrintStream out) {
         out.printf("Local stack%n");

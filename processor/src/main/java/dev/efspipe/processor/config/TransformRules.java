@@ -1,11 +1,11 @@
-package dev.efspipe.processor.transform;
+package dev.efspipe.processor.config;
 
+import dev.efspipe.config.Settings;
 import dev.efspipe.job.TransformSpec;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Which transforms the processor applies to an upload its announcement chose none for: a chain per key prefix,
@@ -32,29 +32,30 @@ public record TransformRules(List<PrefixChain> rules) {
         rules = List.copyOf(sorted);
     }
 
-    public static TransformRules fromEnvironment(Map<String, String> env) {
-        String raw = env.get(TRANSFORMS);
-        if (raw == null || raw.isBlank()) {
+    public static TransformRules from(Settings settings) {
+        var raw = settings.optional(TRANSFORMS);
+        if (raw.isEmpty()) {
             return NONE;
         }
         List<PrefixChain> rules = new ArrayList<>();
-        for (String entry : TransformSpec.splitOutsideParentheses(raw, ',')) {
+        for (String entry : TransformSpec.splitOutsideParentheses(raw.get(), ',')) {
             String e = entry.trim();
             if (e.isEmpty()) {
                 continue;
             }
             int eq = e.indexOf('=');
             if (eq < 0 || e.substring(0, eq).contains("(")) {
-                throw new IllegalArgumentException(TRANSFORMS + ": expected prefix=transform|transform…, got '" + e + "'");
+                throw settings.invalid(TRANSFORMS, raw.get(), "must be prefix=transform|transform… entries separated by commas; '"
+                        + e + "' has no prefix=");
             }
             String prefix = e.substring(0, eq).trim();
             if (rules.stream().anyMatch(r -> r.prefix().equals(prefix))) {
-                throw new IllegalArgumentException(TRANSFORMS + ": the prefix '" + prefix + "' is given twice");
+                throw settings.invalid(TRANSFORMS, raw.get(), "gives the prefix '" + prefix + "' twice");
             }
             try {
                 rules.add(new PrefixChain(prefix, TransformSpec.parseChain(e.substring(eq + 1))));
             } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException(TRANSFORMS + ", prefix '" + prefix + "': " + bad.getMessage(), bad);
+                throw settings.invalid(TRANSFORMS, raw.get(), "has a bad chain for the prefix '" + prefix + "': " + bad.getMessage());
             }
         }
         return new TransformRules(rules);
