@@ -66,6 +66,31 @@ final class PluginJars {
                 Map.of("META-INF/services/" + RecordTransform.class.getName(), "plugins." + cls + "\n"));
     }
 
+    /** The example plugin's jar, as the build made it (a system property the build sets for the integration tests). */
+    static Path example() {
+        Path jar = Path.of(System.getProperty("example.plugin.jar", "")).toAbsolutePath();
+        if (!jar.toString().endsWith(".jar") || !Files.isRegularFile(jar)) {
+            throw new IllegalStateException("example.plugin.jar is not the example plugin's jar: " + jar + " (run through Maven)");
+        }
+        return jar;
+    }
+
+    /**
+     * The example's sources built with another mask character: the "next release" of the plugin, built from the
+     * project under {@code examples/} as its own build would.
+     */
+    static Path exampleWithMask(Path jar, char mask) throws IOException {
+        Path example = Path.of(System.getProperty("project.root", "..")).resolve("examples/mask-email-plugin/src/main");
+        String source = Files.readString(example.resolve("java/com/example/mask/MaskEmail.java"));
+        if (!source.contains("static final char MASK = '*';")) {
+            throw new IllegalStateException("The example no longer declares its mask character as the tests expect");
+        }
+        String services = "META-INF/services/" + RecordTransform.class.getName();
+        return build(jar, Map.of("com/example/mask/MaskEmail.java", source.replace("MASK = '*'", "MASK = '" + mask + "'"),
+                        "com/example/mask/Json.java", Files.readString(example.resolve("java/com/example/mask/Json.java"))),
+                Map.of(services, Files.readString(example.resolve("resources/" + services))));
+    }
+
     /** The spi's classes (a jar in the reactor's verify, or its classes directory). */
     static Path spi() {
         try {

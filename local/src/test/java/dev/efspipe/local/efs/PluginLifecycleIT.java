@@ -10,7 +10,6 @@ import dev.efspipe.manifest.Manifest;
 import dev.efspipe.layout.PluginName;
 import dev.efspipe.plugin.PluginStore;
 import dev.efspipe.read.DatasetReader;
-import dev.efspipe.spi.RecordTransform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,22 +54,12 @@ class PluginLifecycleIT {
     }
 
     private static Path exampleJar() {
-        Path jar = Path.of(System.getProperty("example.plugin.jar", "")).toAbsolutePath();
-        assertThat(jar.toString()).as("example.plugin.jar (set by the build)").endsWith(".jar");
-        assertThat(jar).isRegularFile();
-        return jar;
+        return PluginJars.example();
     }
 
-    /** The example's sources with the mask character changed: the "next release" of the plugin. */
+    /** The example's code with one change, the mask character: the plugin's next release. */
     private Path exampleVersionTwo() throws IOException {
-        Path example = Path.of(System.getProperty("project.root", "..")).resolve("examples/mask-email-plugin/src/main");
-        String mask = Files.readString(example.resolve("java/com/example/mask/MaskEmail.java"));
-        assertThat(mask).contains("static final char MASK = '*';");
-        return PluginJars.build(work.resolve("mask-email-2.jar"),
-                Map.of("com/example/mask/MaskEmail.java", mask.replace("MASK = '*'", "MASK = '#'"),
-                        "com/example/mask/Json.java", Files.readString(example.resolve("java/com/example/mask/Json.java"))),
-                Map.of("META-INF/services/" + RecordTransform.class.getName(),
-                        Files.readString(example.resolve("resources/META-INF/services/" + RecordTransform.class.getName()))));
+        return PluginJars.exampleWithMask(work.resolve("mask-email-2.jar"), '#');
     }
 
     private List<String> records(String dataset) throws IOException {

@@ -90,7 +90,7 @@ public final class Transforms implements AutoCloseable {
             return job.transforms();
         }
         String key = job.source().key();
-        if (job.source().scheme().equals("file")) {
+        if (job.source().scheme() == dev.efspipe.job.UploadSource.Scheme.FILE) {
             key = Path.of(key).getFileName().toString();
         }
         return rules.chainFor(key);

@@ -345,6 +345,18 @@ class TransformJobTest {
         assertThat(run(upload("orders3.json", "[5]"), List.of()).manifest().lineage()).isNull();
     }
 
+    @Test
+    void aLocalFilesTransformsAreChosenByItsFileNameNotItsDirectory() throws IOException {
+        publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
+        processorWith(TransformRules.from(dev.efspipe.config.Settings.environment(Map.of(TransformRules.TRANSFORMS, "ord=tag"))), 1 << 20);
+        Path file = upload("orders.json", "[1]");
+        Job job = Job.of(UploadSource.file(file.toAbsolutePath().toString(), "t", Files.size(file)), ORDERS, clock);
+
+        JobOutcome outcome = processor.run(job, new FileInputSource(file), "test");
+
+        assertThat(records(outcome.manifest())).containsExactly("{\"v\":\"one\",\"r\":1}");
+    }
+
     private void assertFailedWithNothingPublished(JobOutcome outcome, String reason) throws IOException {
         assertThat(outcome.status()).isEqualTo(JobOutcome.Status.FAILED);
         assertThat(outcome.detail()).contains(reason);
