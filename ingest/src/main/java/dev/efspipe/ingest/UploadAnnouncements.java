@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -242,12 +244,12 @@ public final class UploadAnnouncements {
                 if (t.isTextual()) {
                     chain.addAll(TransformSpec.parseChain(t.asText()));
                 } else if (t.isObject() && t.path("name").isTextual()) {
-                    java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+                    Map<String, String> options = new LinkedHashMap<>();
                     JsonNode o = t.path("options");
                     if (!o.isMissingNode() && !o.isNull() && !o.isObject()) {
                         throw new IllegalArgumentException("options of transform '" + t.path("name").asText() + "' must be an object");
                     }
-                    for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) o::fields) {
+                    for (var field : (Iterable<Map.Entry<String, JsonNode>>) o::fields) {
                         if (!field.getValue().isValueNode() || field.getValue().isNull()) {
                             throw new IllegalArgumentException("option " + field.getKey() + " of transform '" + t.path("name").asText()
                                     + "' must be a string, number or boolean");

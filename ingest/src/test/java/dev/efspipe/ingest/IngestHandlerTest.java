@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.json.Json;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.time.Clock;
@@ -44,7 +45,7 @@ class IngestHandlerTest {
     @Test
     void unknownEventShapeIsRefusedWithTheSourceItSaw() {
         assertThatThrownBy(() -> handler.handleRequest(
-                new java.io.ByteArrayInputStream("{\"Records\":[{\"eventSource\":\"aws:kinesis\"}]}".getBytes()),
+                new ByteArrayInputStream("{\"Records\":[{\"eventSource\":\"aws:kinesis\"}]}".getBytes()),
                 new ByteArrayOutputStream(), null))
                 .isInstanceOf(BadAnnouncementException.class)
                 .hasMessageContaining("aws:kinesis");

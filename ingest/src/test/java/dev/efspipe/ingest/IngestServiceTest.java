@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
-import dev.efspipe.layout.JobId;
+import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import org.junit.jupiter.api.Test;
@@ -113,8 +113,8 @@ class IngestServiceTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(queue.sent).hasSize(2);
         assertThat(queue.sent.get(0).dataset().value()).isEqualTo("orders");
-        assertThat(queue.sent.get(0).transforms()).containsExactly(dev.efspipe.job.TransformSpec.of("mask-email"),
-                dev.efspipe.job.TransformSpec.parse("lookup(field=customerId,dataset=customers,key=id,into=customer)"));
+        assertThat(queue.sent.get(0).transforms()).containsExactly(TransformSpec.of("mask-email"),
+                TransformSpec.parse("lookup(field=customerId,dataset=customers,key=id,into=customer)"));
         assertThat(queue.sent.get(1).transforms()).as("[] applies none").isEmpty();
         assertThat(deadLetters.reasons).containsOnlyKeys("bad-3", "bad-4", "bad-5");
         assertThat(deadLetters.reasons.get("bad-3")).contains("orders/c.json").contains("transforms must be an array");

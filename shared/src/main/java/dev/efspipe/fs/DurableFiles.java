@@ -4,12 +4,15 @@ import dev.efspipe.config.Permissions;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -82,7 +85,7 @@ public final class DurableFiles {
     public boolean createExclusively(Path file, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
             setMode(file, false);
-            ch.write(java.nio.ByteBuffer.wrap(content));
+            ch.write(ByteBuffer.wrap(content));
             ch.force(true);
         } catch (FileAlreadyExistsException e) {
             return false;
@@ -97,7 +100,7 @@ public final class DurableFiles {
         try {
             try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
                 setMode(tmp, false);
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+                ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
@@ -171,7 +174,7 @@ public final class DurableFiles {
 
     /** Deletes a tree if it exists; missing entries (another cleaner got there first) are fine. */
     public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> walk = Files.walk(root)) {
@@ -183,7 +186,7 @@ public final class DurableFiles {
                     // Tolerated race: a concurrent sweep removed it.
                 }
             }
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             if (!(e.getCause() instanceof NoSuchFileException)) {
                 throw e.getCause();
             }

@@ -1,6 +1,7 @@
 package dev.efspipe.job;
 
 import dev.efspipe.layout.JobId;
+
 import java.io.IOException;
 
 /** The claim this processor worked under now belongs to another: it must stop and publish nothing. */

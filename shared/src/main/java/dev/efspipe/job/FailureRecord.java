@@ -1,6 +1,7 @@
 package dev.efspipe.job;
 
 import dev.efspipe.layout.JobId;
+
 import java.time.Instant;
 
 /** {@code failed/<ab>/<jobId>.json}: a permanent failure and the reason a person can act on. */

@@ -1,7 +1,7 @@
 package dev.efspipe.job;
 
-import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.JobId;
 
 import java.time.Instant;
 import java.util.List;

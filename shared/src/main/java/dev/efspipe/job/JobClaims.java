@@ -1,9 +1,9 @@
 package dev.efspipe.job;
 
-import dev.efspipe.layout.JobId;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.Version;
 import dev.efspipe.lock.FileLocks;
 

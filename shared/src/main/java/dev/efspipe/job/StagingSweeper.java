@@ -1,8 +1,8 @@
 package dev.efspipe.job;
 
-import dev.efspipe.layout.JobId;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.lock.FileLocks;
 
 import java.io.IOException;

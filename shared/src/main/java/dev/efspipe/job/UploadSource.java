@@ -2,7 +2,6 @@ package dev.efspipe.job;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import dev.efspipe.layout.JobId;
 
 import java.util.Locale;

@@ -1,6 +1,5 @@
 package dev.efspipe.layout;
 
-
 import java.util.regex.Pattern;
 
 /**

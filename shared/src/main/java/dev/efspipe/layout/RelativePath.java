@@ -2,6 +2,7 @@ package dev.efspipe.layout;
 
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.Optional;
 
 /**
  * Validates a relative path that came from outside (an archive entry name, a path in an
@@ -48,27 +49,27 @@ public final class RelativePath {
      * its name"), or empty if nothing is. The one definition of a safe relative path: archive entry names
      * ({@code EntryNames}) and inbox paths use it.
      */
-    public static java.util.Optional<String> problem(String name) {
+    public static Optional<String> problem(String name) {
         if (name.chars().anyMatch(Character::isISOControl)) {
-            return java.util.Optional.of("has a control character in its name");
+            return Optional.of("has a control character in its name");
         }
         if (name.indexOf('\\') >= 0) {
-            return java.util.Optional.of("has a backslash in its name");
+            return Optional.of("has a backslash in its name");
         }
         if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
-            return java.util.Optional.of("has an absolute path");
+            return Optional.of("has an absolute path");
         }
         String stripped = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
         for (String segment : stripped.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                return java.util.Optional.of("has an empty, '.' or '..' path segment");
+                return Optional.of("has an empty, '.' or '..' path segment");
             }
             int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_SEGMENT_BYTES) {
-                return java.util.Optional.of("has a path segment of " + bytes + " bytes; file systems (EFS too) allow "
+                return Optional.of("has a path segment of " + bytes + " bytes; file systems (EFS too) allow "
                         + MAX_SEGMENT_BYTES);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -3,6 +3,7 @@ package dev.efspipe.layout;
 import dev.efspipe.layout.JobId;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ public record Version(String value) implements Comparable<Version> {
 
     /** The time the name starts with. */
     public Instant instant() {
-        return java.time.LocalDateTime.parse(value.substring(0, 19), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"))
+        return LocalDateTime.parse(value.substring(0, 19), DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"))
                 .toInstant(ZoneOffset.UTC);
     }
 

@@ -1,6 +1,7 @@
 package dev.efspipe.lock;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileSystems;
@@ -62,7 +63,7 @@ public final class FileLocks {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("Interrupted waiting for the lock on " + key);
+            throw new InterruptedIOException("Interrupted waiting for the lock on " + key);
         }
         FileChannel channel = null;
         try {
@@ -81,7 +82,7 @@ public final class FileLocks {
                     Thread.sleep(pause);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("Interrupted waiting for the lock on " + key);
+                    throw new InterruptedIOException("Interrupted waiting for the lock on " + key);
                 }
                 pause = Math.min(pause * 2, 50);
             }

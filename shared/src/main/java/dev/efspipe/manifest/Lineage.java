@@ -1,5 +1,7 @@
 package dev.efspipe.manifest;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +39,7 @@ public record Lineage(List<Transform> transforms, long recordsIn, long recordsDr
         public Transform {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(kind, "kind");
-            options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
+            options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
             references = references == null ? List.of() : List.copyOf(references);
         }
 

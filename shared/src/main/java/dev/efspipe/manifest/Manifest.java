@@ -1,14 +1,15 @@
 package dev.efspipe.manifest;
 
-import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.Version;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code manifest.json} of a published version: what is in it and where it came from. Written last into
@@ -63,7 +64,7 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
      * @param path  dotted names, {@code []} for array elements: {@code order.items[].sku}
      * @param types the JSON types seen: object, array, string, integer, number, boolean, null
      */
-    public record Field(String path, java.util.Set<String> types, long count, long nulls) {}
+    public record Field(String path, Set<String> types, long count, long nulls) {}
 
     /**
      * The inferred field summary, bounded in size.

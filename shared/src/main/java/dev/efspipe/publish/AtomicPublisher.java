@@ -8,6 +8,7 @@ import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.layout.Version;
 import dev.efspipe.manifest.Manifest;
+import dev.efspipe.read.DatasetReader;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Publishes a job's staging directory so that readers see the whole version or none of it.
@@ -114,12 +116,12 @@ public final class AtomicPublisher {
             }
             files.createDirectories(layout.trashDir());
             trash = layout.trashDir().resolve(dataset.value() + "-" + version.map(Version::value).orElse("all")
-                    + "-" + java.util.UUID.randomUUID());
+                    + "-" + UUID.randomUUID());
             if (version.isPresent()) {
                 removed.add(version.get());
                 Optional<Version> current = currentVersion(dataset);
                 if (current.equals(version)) {
-                    Optional<Version> previous = new dev.efspipe.read.DatasetReader(layout.root()).versions(dataset).stream()
+                    Optional<Version> previous = new DatasetReader(layout.root()).versions(dataset).stream()
                             .filter(v -> !v.equals(version.get())).reduce((a, b) -> b);
                     if (previous.isPresent()) {
                         files.writeAtomically(layout.current(dataset), (previous.get().value() + "\n").getBytes(StandardCharsets.UTF_8));
@@ -129,7 +131,7 @@ public final class AtomicPublisher {
                     }
                 }
             } else {
-                removed.addAll(new dev.efspipe.read.DatasetReader(layout.root()).versions(dataset));
+                removed.addAll(new DatasetReader(layout.root()).versions(dataset));
             }
             files.moveAtomically(source, trash, false);
             for (Version v : removed) {

@@ -1,8 +1,10 @@
 package dev.efspipe.job;
 
 import dev.efspipe.json.Json;
+import dev.efspipe.layout.DatasetName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -50,8 +52,8 @@ class TransformSpecTest {
 
     @Test
     void aJobCarriesItsTransformsThroughJson() throws Exception {
-        Job job = Job.of(UploadSource.s3("b", "k.json", null, "e", 1), dev.efspipe.layout.DatasetName.of("k"),
-                java.time.Instant.EPOCH).withTransforms(List.of(TransformSpec.parse("lookup(field=a,dataset=d,key=id,into=x)")));
+        Job job = Job.of(UploadSource.s3("b", "k.json", null, "e", 1), DatasetName.of("k"),
+                Instant.EPOCH).withTransforms(List.of(TransformSpec.parse("lookup(field=a,dataset=d,key=id,into=x)")));
 
         Job back = Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(job), Job.class);
 

@@ -4,18 +4,20 @@ import dev.efspipe.catalog.Catalog;
 import dev.efspipe.catalog.CatalogEntry;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
-import dev.efspipe.layout.JobId;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.JobId;
 import dev.efspipe.layout.Version;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.read.DatasetReader;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -186,8 +189,8 @@ class UnpublishTest {
         assertThat(reader.current(ORDERS)).contains(otherDataset);
         assertThat(unpublishEntries()).extracting(CatalogEntry::dataset, CatalogEntry::version)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("sales", older.value()),
-                        org.assertj.core.groups.Tuple.tuple("sales", newer.value()));
+                        Tuple.tuple("sales", older.value()),
+                        Tuple.tuple("sales", newer.value()));
     }
 
     @Test
@@ -282,13 +285,13 @@ class UnpublishTest {
                     }
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }, runnable -> new Thread(runnable, "reader").start());
 
         try {
             // Newest first, so that CURRENT moves back each time, as well as the directory going.
-            for (Version v : versions.stream().sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Version v : versions.stream().sorted(Comparator.reverseOrder()).toList()) {
                 CountDownLatch sawAWholeVersion = new CountDownLatch(1);
                 nextCheck.set(sawAWholeVersion);
                 assertThat(sawAWholeVersion.await(30, TimeUnit.SECONDS)).as("the reader checked a whole version").isTrue();

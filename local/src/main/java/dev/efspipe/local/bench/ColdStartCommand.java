@@ -1,6 +1,7 @@
 package dev.efspipe.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
@@ -12,8 +13,10 @@ import dev.efspipe.local.stack.StackInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -93,7 +96,7 @@ public final class ColdStartCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            dev.efspipe.fs.DurableFiles.deleteTree(work);
+            DurableFiles.deleteTree(work);
         }
     }
 
@@ -131,7 +134,7 @@ public final class ColdStartCommand implements Callable<Integer> {
     }
 
     private static String classPath(Path function, Path probe) {
-        return function + java.io.File.pathSeparator + function.resolve("lib") + "/*" + java.io.File.pathSeparator + probe;
+        return function + File.pathSeparator + function.resolve("lib") + "/*" + File.pathSeparator + probe;
     }
 
     private static double median(List<JsonNode> runs, String field) {
@@ -175,7 +178,7 @@ public final class ColdStartCommand implements Callable<Integer> {
         try {
             Path jar = Path.of(ColdStartCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return jar.getParent().getParent().getParent(); // <root>/local/target/pipeline-local.jar
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }

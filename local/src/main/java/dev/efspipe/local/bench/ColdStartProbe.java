@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class ColdStartProbe {
             } else {
                 SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
                 message.setMessageId("cold-start-probe");
-                message.setBody(new String(event, java.nio.charset.StandardCharsets.UTF_8));
+                message.setBody(new String(event, StandardCharsets.UTF_8));
                 SQSEvent sqs = new SQSEvent();
                 sqs.setRecords(List.of(message));
                 Object response = ((RequestHandler) handler).handleRequest(sqs, null);

@@ -6,13 +6,18 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.json.JsonRecordSplitter;
+import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.output.StagingOutput;
+import dev.efspipe.processor.run.ContentProcessor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -21,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * JSON throughput, as ratios against baselines run in the same invocation on the same file:
@@ -166,9 +173,9 @@ public final class JsonBenchCommand implements Callable<Integer> {
         DurableFiles files = new DurableFiles(Permissions.DEFAULT);
         files.createDirectories(staging);
         try (StagingOutput out = new StagingOutput(staging, files, 128L << 20)) {
-            new dev.efspipe.processor.run.ContentProcessor(new JsonRecordSplitter(),
-                    dev.efspipe.processor.limits.UnpackLimits.defaults())
-                    .process(new dev.efspipe.processor.input.FileInputSource(zip), null, out);
+            new ContentProcessor(new JsonRecordSplitter(),
+                    UnpackLimits.defaults())
+                    .process(new FileInputSource(zip), null, out);
         }
     }
 
@@ -186,9 +193,9 @@ public final class JsonBenchCommand implements Callable<Integer> {
     }
 
     private static Path zipOf(Path input, Path target) throws Exception {
-        try (var out = new java.util.zip.ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16))) {
+        try (var out = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16))) {
             out.setLevel(6);
-            out.putNextEntry(new java.util.zip.ZipEntry("bench.json"));
+            out.putNextEntry(new ZipEntry("bench.json"));
             Files.copy(input, out);
             out.closeEntry();
         }
@@ -196,7 +203,7 @@ public final class JsonBenchCommand implements Callable<Integer> {
     }
 
     private static boolean onPath(String command) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(d, command))) {
                 return true;
             }
@@ -209,7 +216,7 @@ public final class JsonBenchCommand implements Callable<Integer> {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
                     .map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
         }
     }

@@ -1,8 +1,8 @@
 package dev.efspipe.local.bench;
 
 import dev.efspipe.config.Permissions;
-import dev.efspipe.processor.config.PartFormat;
 import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.processor.config.PartFormat;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.json.JsonRecordSplitter;
 import dev.efspipe.processor.limits.UnpackLimits;
@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 
 /**
  * {@code ./pipeline bench unzip}: times our unpacker (the processor's {@link ContentProcessor} into a staging
@@ -143,7 +144,7 @@ final class UnzipBenchCommand implements Callable<Integer> {
     }
 
     private static long uncompressedSize(Path zip) throws IOException {
-        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+        try (ZipFile z = new ZipFile(zip.toFile())) {
             return z.stream().mapToLong(e -> Math.max(0, e.getSize())).sum();
         }
     }

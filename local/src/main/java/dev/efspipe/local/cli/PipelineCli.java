@@ -1,7 +1,10 @@
 package dev.efspipe.local.cli;
 
-import picocli.CommandLine;
+import dev.efspipe.local.bench.BenchCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
+
+import java.io.IOException;
 
 /**
  * {@code ./pipeline}: the local stack and the tools around it. Each subcommand is its own class.
@@ -10,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Event-driven file processing on Lambda + EFS, run locally.",
         subcommands = {DemoCommand.class, UpCommand.class, ProcessCommand.class, InvokeCommand.class,
                 CatalogCommand.class, CatCommand.class, UnpublishCommand.class, PluginCommand.class,
-                dev.efspipe.local.bench.BenchCommand.class})
+                BenchCommand.class})
 public final class PipelineCli {
     /**
      * Bad arguments and I/O failures are reported as one line naming the command and the problem; only an
@@ -22,7 +25,7 @@ public final class PipelineCli {
             cmd.getErr().println(name + ": " + e.getMessage());
             return 2;
         }
-        if (e instanceof java.io.IOException) {
+        if (e instanceof IOException) {
             cmd.getErr().println(name + ": " + e.getMessage());
             return 1;
         }

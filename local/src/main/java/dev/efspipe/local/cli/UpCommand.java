@@ -5,6 +5,7 @@ import dev.efspipe.local.stack.StackInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -46,7 +47,7 @@ final class UpCommand implements Callable<Integer> {
             stack.close();
             try {
                 Files.deleteIfExists(infoFile);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("Could not remove " + infoFile + ": " + e.getMessage());
             }
             stopped.countDown();

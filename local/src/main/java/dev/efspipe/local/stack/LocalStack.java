@@ -1,7 +1,12 @@
 package dev.efspipe.local.stack;
 
-import dev.efspipe.processor.config.PartFormat;
+import dev.efspipe.config.Permissions;
+import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.job.JobClaims;
+import dev.efspipe.job.StagingSweeper;
 import dev.efspipe.json.Json;
+import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.processor.config.PartFormat;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -21,8 +26,10 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -120,7 +127,7 @@ public final class LocalStack implements AutoCloseable {
     private void boot() throws Exception {
         Files.createDirectories(options.dataDir());
         // Created like the access point's root directory: 750, so only the owner and its group get in.
-        new dev.efspipe.fs.DurableFiles(dev.efspipe.config.Permissions.DEFAULT).createDirectories(options.efsDir());
+        new DurableFiles(Permissions.DEFAULT).createDirectories(options.efsDir());
         sweepStaging(options.efsDir());
         Path s3Dir = Files.createDirectories(options.dataDir().resolve("s3"));
 
@@ -231,7 +238,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private String createQueue(String name, String deadLetterArn, Duration visibility) {
-        var attributes = new java.util.HashMap<QueueAttributeName, String>();
+        var attributes = new HashMap<QueueAttributeName, String>();
         attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibility.toSeconds()));
         if (deadLetterArn != null) {
             attributes.put(QueueAttributeName.REDRIVE_POLICY,
@@ -247,11 +254,11 @@ public final class LocalStack implements AutoCloseable {
 
     /** Removes what dead processors left in staging before the pollers start. */
     private static void sweepStaging(Path efsDir) throws IOException {
-        var layout = new dev.efspipe.layout.EfsLayout(efsDir);
-        var files = new dev.efspipe.fs.DurableFiles(dev.efspipe.config.Permissions.DEFAULT);
-        var clock = java.time.Clock.systemUTC();
-        var removed = new dev.efspipe.job.StagingSweeper(layout, files,
-                new dev.efspipe.job.JobClaims(layout, files, Duration.ofSeconds(30), clock), clock, Duration.ofSeconds(30)).sweep();
+        var layout = new EfsLayout(efsDir);
+        var files = new DurableFiles(Permissions.DEFAULT);
+        var clock = Clock.systemUTC();
+        var removed = new StagingSweeper(layout, files,
+                new JobClaims(layout, files, Duration.ofSeconds(30), clock), clock, Duration.ofSeconds(30)).sweep();
         if (!removed.isEmpty()) {
             System.err.println("Removed " + removed.size() + " stale staging director" + (removed.size() == 1 ? "y" : "ies")
                     + " of dead processors under " + layout.stagingDir());

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -135,7 +136,7 @@ final class QueuePoller implements AutoCloseable {
     }
 
     /** The ids to keep, or null when the response makes the whole batch a failure. */
-    private static Set<String> failures(String response, List<Message> messages) throws java.io.IOException {
+    private static Set<String> failures(String response, List<Message> messages) throws IOException {
         Set<String> ids = new HashSet<>();
         messages.forEach(m -> ids.add(m.messageId()));
         Set<String> keep = new HashSet<>();

@@ -6,6 +6,7 @@ import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.local.Await;
 import dev.efspipe.local.stack.S3Notifications;
 import dev.efspipe.local.stack.StackInfo;
 import dev.efspipe.read.DatasetReader;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,12 +52,13 @@ class InvokeCommandIT {
         Process up = new ProcessBuilder(java(), "-jar", jar(), "up", "--data", data.toString(), "--s3-port", "0", "--sqs-port", "0")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("up.log").toFile()).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!Files.exists(data.resolve("stack.json"))) {
+            Await.until("stack.json written", Duration.ofSeconds(90), Duration.ofMillis(20), () -> {
+                if (Files.exists(data.resolve("stack.json"))) {
+                    return true;
+                }
                 assertThat(up.isAlive()).as(Files.readString(dir.resolve("up.log"))).isTrue();
-                assertThat(System.nanoTime()).isLessThan(deadline);
-                Thread.sleep(20);
-            }
+                return false;
+            });
             StackInfo info = Json.MAPPER.readValue(data.resolve("stack.json").toFile(), StackInfo.class);
             Path inbox = Files.createDirectories(info.efsDir().resolve("inbox"));
             Files.writeString(inbox.resolve("invoked.json"), "[{\"n\":1},{\"n\":2}]");

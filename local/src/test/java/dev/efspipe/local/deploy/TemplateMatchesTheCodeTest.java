@@ -1,11 +1,11 @@
 package dev.efspipe.local.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.efspipe.config.ClientConfig;
 import dev.efspipe.config.Settings;
 import dev.efspipe.ingest.IngestConfig;
 import dev.efspipe.processor.config.ProcessorConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code template.yaml} and the README against the code the functions run. "Read by the code" is what the

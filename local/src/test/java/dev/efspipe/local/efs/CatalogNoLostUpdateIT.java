@@ -5,6 +5,7 @@ import dev.efspipe.catalog.CatalogEntry;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.local.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,13 +44,7 @@ class CatalogNoLostUpdateIT {
                     efs.toString(), "w" + w, Integer.toString(EACH), gate.toString()));
         }
         for (int w = 0; w < WRITERS; w++) {
-            Path log = dir.resolve("writer-" + w + ".log");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!(Files.exists(log) && Files.readString(log).contains("READY"))) {
-                assertThat(writers.get(w).isAlive()).isTrue();
-                assertThat(System.nanoTime()).isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            Await.untilLogSays(writers.get(w), dir.resolve("writer-" + w + ".log"), "READY", Duration.ofSeconds(60));
         }
 
         Catalog catalog = new Catalog(new EfsLayout(efs), new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(60));
@@ -95,7 +91,7 @@ class CatalogNoLostUpdateIT {
             String writer = "w" + w;
             assertThat(all).filteredOn(e -> e.writer().equals(writer)).extracting(CatalogEntry::records)
                     .as("writer %s's entries in its own order", writer)
-                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, EACH).boxed().toList());
+                    .containsExactlyElementsOf(LongStream.range(0, EACH).boxed().toList());
         }
     }
 }

@@ -6,7 +6,9 @@ import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.layout.Version;
+import dev.efspipe.local.Await;
 import dev.efspipe.local.demo.DemoArchive;
+import dev.efspipe.read.DatasetReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,10 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -68,7 +73,7 @@ class CrashSafetyIT {
             zip.putNextEntry(new ZipEntry("blobs/big.bin"));
             byte[] block = new byte[1 << 20];
             for (int i = 0; i < 96; i++) {
-                java.util.Arrays.fill(block, (byte) i);
+                Arrays.fill(block, (byte) i);
                 zip.write(block);
             }
             zip.closeEntry();
@@ -101,8 +106,8 @@ class CrashSafetyIT {
 
         List<Version> versions = PublishedState.assertAllOrNothing(efs, DATASET);
         assertThat(versions).hasSize(1);
-        assertThat(new dev.efspipe.read.DatasetReader(efs).current(DATASET)).contains(versions.get(0));
-        assertThat(new dev.efspipe.read.DatasetReader(efs).manifest(DATASET, versions.get(0)).records()).isEqualTo(RECORDS);
+        assertThat(new DatasetReader(efs).current(DATASET)).contains(versions.get(0));
+        assertThat(new DatasetReader(efs).manifest(DATASET, versions.get(0)).records()).isEqualTo(RECORDS);
         assertThat(PublishedState.catalog(efs)).filteredOn(e -> e.event().equals(CatalogEntry.PUBLISH))
                 .singleElement().satisfies(e -> assertThat(e.version()).isEqualTo(versions.get(0).value()));
         try (Stream<Path> staging = Files.list(new EfsLayout(efs).stagingDir())) {
@@ -115,15 +120,16 @@ class CrashSafetyIT {
         }
     }
 
-    private static Process killWhen(Path dir, Path efs, Path upload, java.util.function.BooleanSupplier condition)
+    private static Process killWhen(Path dir, Path efs, Path upload, BooleanSupplier condition)
             throws Exception {
         Process p = process(dir, efs, upload, List.of(), "first.log");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
+        Await.until("kill point reached", Duration.ofSeconds(60), Duration.ofMillis(1), () -> {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
             assertThat(p.isAlive()).as("the processor is still running; log:%n%s", log(dir, "first.log")).isTrue();
-            assertThat(System.nanoTime()).as("kill point reached within 60 s").isLessThan(deadline);
-            Thread.sleep(1);
-        }
+            return false;
+        });
         p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flushing
         p.waitFor(30, TimeUnit.SECONDS);
         return p;
@@ -136,19 +142,15 @@ class CrashSafetyIT {
     }
 
     private static void rerunUntilPublished(Path dir, Path efs, Path upload) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        int run = 0;
-        while (true) {
-            String logName = "rerun-" + (++run) + ".log";
+        AtomicInteger run = new AtomicInteger();
+        Await.until("re-run published", Duration.ofSeconds(120), Duration.ZERO, () -> {
+            String logName = "rerun-" + run.incrementAndGet() + ".log";
             Process p = process(dir, efs, upload, List.of(), logName);
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            if (p.exitValue() == 0) {
-                return;
-            }
             // 3: the dead processor's lease has not run out yet; anything else is a failure.
-            assertThat(p.exitValue()).as("re-run exit code; log:%n%s", log(dir, logName)).isEqualTo(3);
-            assertThat(System.nanoTime()).as("re-run published within 120 s").isLessThan(deadline);
-        }
+            assertThat(p.exitValue()).as("re-run exit code; log:%n%s", log(dir, logName)).isIn(0, 3);
+            return p.exitValue() == 0;
+        });
     }
 
     private static Process process(Path dir, Path efs, Path upload, List<String> jvmArgs, String log) throws IOException {

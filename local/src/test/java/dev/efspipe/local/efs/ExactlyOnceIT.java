@@ -2,12 +2,14 @@ package dev.efspipe.local.efs;
 
 import dev.efspipe.catalog.CatalogEntry;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.local.Await;
 import dev.efspipe.local.demo.DemoArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +34,7 @@ class ExactlyOnceIT {
                     efs.toString(), upload.toString(), "race", gate.toString()));
         }
         for (int i = 0; i < 4; i++) {
-            Path log = dir.resolve("child-" + i + ".log");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!(Files.exists(log) && Files.readString(log).contains("READY"))) {
-                assertThat(children.get(i).isAlive()).as("child %d alive", i).isTrue();
-                assertThat(System.nanoTime()).as("child %d ready within 60 s", i).isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            Await.untilLogSays(children.get(i), dir.resolve("child-" + i + ".log"), "READY", Duration.ofSeconds(60));
         }
         Files.createFile(gate);
 

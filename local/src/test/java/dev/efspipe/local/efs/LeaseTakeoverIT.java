@@ -5,10 +5,10 @@ import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.JobClaims;
 import dev.efspipe.job.JobRecord;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.local.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,12 +26,7 @@ class LeaseTakeoverIT {
     void claimOfAKilledOwnerIsTakenOverAfterTheLeaseAndNotBefore(@TempDir Path efs) throws Exception {
         Path log = efs.resolveSibling(efs.getFileName() + "-holder.log");
         Process holder = ChildJvm.main(ClaimHolderChild.class, log, Map.of(), efs.toString(), Long.toString(LEASE.toMillis()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(log) && Files.readString(log).contains("CLAIMED"))) {
-            assertThat(holder.isAlive()).as("holder alive; log: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Await.untilLogSays(holder, log, "CLAIMED", Duration.ofSeconds(60));
         EfsLayout layout = new EfsLayout(efs);
         JobClaims claims = new JobClaims(layout, new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(10), Clock.systemUTC());
 

@@ -2,8 +2,6 @@ package dev.efspipe.local.efs;
 
 import dev.efspipe.spi.RecordTransform;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -16,6 +14,8 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 
 /** Plugin jars built the way a plugin author's build makes them: sources compiled against the spi alone, packed with their services file. */
 final class PluginJars {

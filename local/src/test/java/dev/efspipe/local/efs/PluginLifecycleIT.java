@@ -1,13 +1,13 @@
 package dev.efspipe.local.efs;
 
-import dev.efspipe.layout.DatasetName;
-import dev.efspipe.layout.EfsLayout;
-import dev.efspipe.layout.Version;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.json.Json;
+import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.PluginName;
+import dev.efspipe.layout.Version;
 import dev.efspipe.manifest.Lineage;
 import dev.efspipe.manifest.Manifest;
-import dev.efspipe.layout.PluginName;
 import dev.efspipe.plugin.PluginStore;
 import dev.efspipe.read.DatasetReader;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.efspipe.local.efs;
 
+import dev.efspipe.catalog.Catalog;
 import dev.efspipe.catalog.CatalogEntry;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
@@ -11,6 +12,7 @@ import dev.efspipe.read.DatasetReader;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +66,7 @@ final class PublishedState {
     }
 
     static List<CatalogEntry> catalog(Path efs) throws IOException {
-        return new dev.efspipe.catalog.Catalog(new EfsLayout(efs), new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(30))
+        return new Catalog(new EfsLayout(efs), new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(30))
                 .entries();
     }
 
@@ -73,7 +75,7 @@ final class PublishedState {
         assertThat(Files.size(file)).as("size of %s", file).isEqualTo(bytes);
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         assertThat(HexFormat.of().formatHex(digest.digest())).as("SHA-256 of %s", file).isEqualTo(sha256);
     }

@@ -1,6 +1,5 @@
 package dev.efspipe.local.stack;
 
-import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
@@ -8,6 +7,7 @@ import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.layout.Version;
 import dev.efspipe.local.demo.DemoArchive;
 import dev.efspipe.manifest.Manifest;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;

@@ -16,14 +16,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -111,7 +117,7 @@ class LocalStackEndToEndTest {
                 var perms = Files.getPosixFilePermissions(p);
                 assertThat(perms).as("%s is open to others", p).noneMatch(x -> x.name().startsWith("OTHERS_"));
                 if (p.startsWith(stack.info().efsDir().resolve("published"))) {
-                    assertThat(perms).as("%s readable by the group", p).contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ);
+                    assertThat(perms).as("%s readable by the group", p).contains(PosixFilePermission.GROUP_READ);
                 }
             }
         }
@@ -136,19 +142,19 @@ class LocalStackEndToEndTest {
 
     @Test
     void multipartUploadIsAnnouncedByTheStorageLayer() throws Exception {
-        byte[] all = "a line of a log file that is not JSON\n".repeat(300_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] all = "a line of a log file that is not JSON\n".repeat(300_000).getBytes(StandardCharsets.UTF_8);
         var s3 = stack.s3();
         String bucket = stack.info().bucket();
         String key = "multi/big.log"; // ~11 MB in two parts: above S3's 5 MB multipart minimum
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         int half = 6 * 1024 * 1024;
         var p1 = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(java.util.Arrays.copyOfRange(all, 0, half)));
+                RequestBody.fromBytes(Arrays.copyOfRange(all, 0, half)));
         var p2 = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(java.util.Arrays.copyOfRange(all, half, all.length)));
+                RequestBody.fromBytes(Arrays.copyOfRange(all, half, all.length)));
         s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(
-                software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(p1.eTag()).build(),
-                software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(p2.eTag()).build())));
+                CompletedPart.builder().partNumber(1).eTag(p1.eTag()).build(),
+                CompletedPart.builder().partNumber(2).eTag(p2.eTag()).build())));
 
         DatasetReader reader = new DatasetReader(stack.info().efsDir());
         Optional<Version> version = reader.awaitNewVersion(DatasetName.of("big.log"), Optional.empty(), Duration.ofSeconds(60),
@@ -158,8 +164,8 @@ class LocalStackEndToEndTest {
         assertThat(manifest.files()).singleElement().satisfies(f -> {
             assertThat(f.name()).isEqualTo("files/big.log");
             assertThat(f.bytes()).isEqualTo(all.length);
-            assertThat(f.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(all)));
+            assertThat(f.sha256()).isEqualTo(HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(all)));
         });
     }
 

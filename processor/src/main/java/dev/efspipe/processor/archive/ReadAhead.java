@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads an entry's decoded bytes a few buffers ahead on a second thread, so that on two cores the inflater
@@ -146,7 +147,7 @@ final class ReadAhead implements AutoCloseable {
                 filled.clear();
                 try {
                     reader.get(10, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     // still reading: clear the queue again
                 } catch (ExecutionException e) {
                     break;

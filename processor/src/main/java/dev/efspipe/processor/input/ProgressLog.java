@@ -2,6 +2,7 @@ package dev.efspipe.processor.input;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -14,7 +15,7 @@ public final class ProgressLog implements Progress {
     public static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final String what;
-    private final java.util.function.LongSupplier records;
+    private final LongSupplier records;
     private final long intervalNanos;
     private final long started = System.nanoTime();
     private long nextAt;
@@ -24,7 +25,7 @@ public final class ProgressLog implements Progress {
     }
 
     /** @param records the records written so far, for the line; -1 leaves them out */
-    public ProgressLog(String what, java.util.function.LongSupplier records, long intervalNanos) {
+    public ProgressLog(String what, LongSupplier records, long intervalNanos) {
         this.what = what;
         this.records = records;
         this.intervalNanos = intervalNanos;

@@ -3,6 +3,7 @@ package dev.efspipe.processor.input;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.job.UploadSource;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,13 +97,13 @@ public final class S3InputSource implements InputSource {
             }
             throw new IOException("S3 GET of " + describe() + " bytes " + from + "-" + toInclusive
                     + " failed: " + e.getMessage(), e);
-        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+        } catch (SdkClientException e) {
             throw new IOException("S3 GET of " + describe() + " failed: " + e.getMessage(), e);
         }
     }
 
     /** Read-only channel over the object; one block of read-ahead. Not thread-safe, like any channel. */
-    private final class RangeChannel implements SeekableByteChannel {
+    private final class RangeChannel extends ReadOnlyChannel {
         private long position;
         private boolean open = true;
         private long blockStart = -1;
@@ -150,11 +150,6 @@ public final class S3InputSource implements InputSource {
         }
 
         @Override
-        public int write(ByteBuffer src) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
         public long position() {
             return position;
         }
@@ -172,11 +167,6 @@ public final class S3InputSource implements InputSource {
         @Override
         public long size() {
             return source.size();
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) {
-            throw new NonWritableChannelException();
         }
 
         @Override

@@ -6,7 +6,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /**
@@ -20,15 +19,14 @@ import java.nio.channels.SeekableByteChannel;
  *
  * <p>Not thread-safe for reads, like any channel; {@link #bytesRead()} may be read from any thread.
  */
-public final class SourceChannel implements SeekableByteChannel {
-    private final SeekableByteChannel channel;
+public final class SourceChannel extends ForwardingReadOnlyChannel {
     private final Progress progress;
     private final long size;
     private volatile long read;
     private volatile boolean failed;
 
     public SourceChannel(SeekableByteChannel channel, long size, Progress progress) {
-        this.channel = channel;
+        super(channel);
         this.size = size;
         this.progress = progress;
     }
@@ -75,42 +73,6 @@ public final class SourceChannel implements SeekableByteChannel {
             progress.bytesRead(now, size);
         }
         return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() throws IOException {
-        return channel.position();
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-        channel.position(newPosition);
-        return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-        return channel.size();
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long newSize) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return channel.isOpen();
-    }
-
-    @Override
-    public void close() throws IOException {
-        channel.close();
     }
 
     private final class Sorted extends FilterInputStream {

@@ -1,16 +1,22 @@
 package dev.efspipe.processor.json;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.efspipe.manifest.Manifest;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An inferred summary of the records' fields for the manifest: for each field path (dotted names,
@@ -31,7 +37,7 @@ public final class FieldSummary {
     private static final class Node {
         final String path;
         final String name;
-        final Map<String, Node> children = new java.util.HashMap<>(8);
+        final Map<String, Node> children = new HashMap<>(8);
         /** The child met at each position of this object last time: records repeat their field order. */
         Node[] byPosition = new Node[8];
         final EnumSet<Type> types = EnumSet.noneOf(Type.class);
@@ -61,7 +67,7 @@ public final class FieldSummary {
         if (snapshot != null) {
             for (Manifest.Field f : snapshot.paths()) {
                 Node n = new Node(f.path(), lastName(f.path()));
-                f.types().forEach(t -> n.types.add(Type.valueOf(t.toUpperCase(java.util.Locale.ROOT))));
+                f.types().forEach(t -> n.types.add(Type.valueOf(t.toUpperCase(Locale.ROOT))));
                 n.count = f.count();
                 n.nulls = f.nulls();
                 fields.put(f.path(), n);
@@ -77,8 +83,8 @@ public final class FieldSummary {
     public Manifest.Fields snapshot() {
         List<Manifest.Field> out = new ArrayList<>(fields.size());
         fields.forEach((path, n) -> {
-            Set<String> types = new java.util.TreeSet<>();
-            n.types.forEach(t -> types.add(t.name().toLowerCase(java.util.Locale.ROOT)));
+            Set<String> types = new TreeSet<>();
+            n.types.forEach(t -> types.add(t.name().toLowerCase(Locale.ROOT)));
             out.add(new Manifest.Field(path, types, n.count, n.nulls));
         });
         return new Manifest.Fields(out, unnamed);
@@ -99,7 +105,7 @@ public final class FieldSummary {
         int[] position = new int[16];
         long[] object = new long[16];
         @SuppressWarnings("unchecked")
-        java.util.Set<String>[] untracked = new java.util.Set[16];
+        Set<String>[] untracked = new Set[16];
         int top = 0;
         node[0] = root;
         object[0] = ++objects;
@@ -124,7 +130,7 @@ public final class FieldSummary {
                 unnamed++;
                 if (field) {
                     if (untracked[top] == null) {
-                        untracked[top] = new java.util.HashSet<>();
+                        untracked[top] = new HashSet<>();
                     }
                     if (!untracked[top].add(name)) {
                         throw duplicate(p, name);
@@ -142,10 +148,10 @@ public final class FieldSummary {
             }
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                 if (++top == node.length) {
-                    node = java.util.Arrays.copyOf(node, top * 2);
-                    position = java.util.Arrays.copyOf(position, top * 2);
-                    object = java.util.Arrays.copyOf(object, top * 2);
-                    untracked = java.util.Arrays.copyOf(untracked, top * 2);
+                    node = Arrays.copyOf(node, top * 2);
+                    position = Arrays.copyOf(position, top * 2);
+                    object = Arrays.copyOf(object, top * 2);
+                    untracked = Arrays.copyOf(untracked, top * 2);
                 }
                 node[top] = child;
                 position[top] = 0;
@@ -154,8 +160,8 @@ public final class FieldSummary {
         }
     }
 
-    private static com.fasterxml.jackson.core.JsonParseException duplicate(JsonParser p, String name) {
-        return new com.fasterxml.jackson.core.JsonParseException(p, "Duplicate field '" + name + "'");
+    private static JsonParseException duplicate(JsonParser p, String name) {
+        return new JsonParseException(p, "Duplicate field '" + name + "'");
     }
 
     private Node child(Node parent, String name, int at) {
@@ -182,7 +188,7 @@ public final class FieldSummary {
         }
         if (at < 64) {
             if (at >= seen.length) {
-                parent.byPosition = seen = java.util.Arrays.copyOf(seen, Math.max(at + 1, seen.length * 2));
+                parent.byPosition = seen = Arrays.copyOf(seen, Math.max(at + 1, seen.length * 2));
             }
             seen[at] = n;
         }

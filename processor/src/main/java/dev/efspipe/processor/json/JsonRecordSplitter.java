@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.efspipe.job.InvalidInputException;
 
 import java.io.BufferedInputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -123,7 +124,7 @@ public final class JsonRecordSplitter {
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(source + ": invalid JSON at " + where(e.getLocation(), run.records)
                     + ": " + e.getOriginalMessage(), e);
-        } catch (java.io.CharConversionException e) {
+        } catch (CharConversionException e) {
             throw new InvalidInputException(source + ": invalid UTF-8 near record " + run.records + ": " + e.getMessage(), e);
         }
     }

@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * The input as the parser reads it, keeping the bytes from a mark onwards so that a record can be copied
@@ -125,7 +126,7 @@ final class RecordCapture extends FilterInputStream {
         if (capacity > buf.length) {
             // Grow by doubling, but never past what the record limit allows: the limit is what bounds memory.
             long ceiling = Math.min(Integer.MAX_VALUE - 16, (long) maxRecordBytes + 2L * readAhead);
-            buf = java.util.Arrays.copyOf(buf, (int) Math.max(capacity, Math.min(ceiling, 2L * buf.length)));
+            buf = Arrays.copyOf(buf, (int) Math.max(capacity, Math.min(ceiling, 2L * buf.length)));
         }
     }
 }

@@ -9,11 +9,13 @@ import dev.efspipe.processor.json.RecordSink;
 import dev.efspipe.processor.transform.RecordTransformChain;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -276,7 +278,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
         uncompressed.close(); // finishes the gzip stream (if any), flushes, closes the file
         if (partRecords == 0) {
             // Every record of this part was dropped by a transform: no empty part in the output.
-            java.nio.file.Files.delete(staging.resolve("parts").resolve(partName(parts.size())));
+            Files.delete(staging.resolve("parts").resolve(partName(parts.size())));
             part = null;
             uncompressed = null;
             recordTarget = null;
@@ -290,7 +292,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     }
 
     /** One record on its way to the transforms: reused from record to record. */
-    private static final class RecordBuffer extends java.io.ByteArrayOutputStream {
+    private static final class RecordBuffer extends ByteArrayOutputStream {
         RecordBuffer() {
             super(1 << 12);
         }

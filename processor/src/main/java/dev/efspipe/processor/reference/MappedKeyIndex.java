@@ -9,9 +9,12 @@ import dev.efspipe.spi.KeyIndex;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +68,7 @@ public final class MappedKeyIndex implements KeyIndex, AutoCloseable {
         long distinct = 0;
         try (FileChannel keysChannel = FileChannel.open(keysFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-             Counting keysOut = new Counting(new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(keysChannel), 1 << 16))) {
+             Counting keysOut = new Counting(new BufferedOutputStream(Channels.newOutputStream(keysChannel), 1 << 16))) {
             Builder b = new Builder(slots, capacity - 1, keysOut, keysChannel);
             for (int part = 0; part < dataFiles.size(); part++) {
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(dataFiles.get(part)), 1 << 16);
@@ -224,8 +227,8 @@ public final class MappedKeyIndex implements KeyIndex, AutoCloseable {
         final DataOutputStream data;
         long count;
 
-        Counting(java.io.OutputStream out) {
-            this.data = new DataOutputStream(new java.io.FilterOutputStream(out) {
+        Counting(OutputStream out) {
+            this.data = new DataOutputStream(new FilterOutputStream(out) {
                 @Override
                 public void write(int b) throws IOException {
                     out.write(b);

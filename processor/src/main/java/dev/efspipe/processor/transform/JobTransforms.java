@@ -4,6 +4,7 @@ import dev.efspipe.manifest.Lineage;
 import dev.efspipe.processor.reference.ReferenceDataCache;
 import dev.efspipe.spi.RecordTransform;
 
+import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -61,7 +62,7 @@ public final class JobTransforms implements AutoCloseable {
 
     private static ClassLoader loaderOf(RecordTransform t) {
         ClassLoader cl = t.getClass().getClassLoader();
-        return cl instanceof java.net.URLClassLoader ? cl : null;
+        return cl instanceof URLClassLoader ? cl : null;
     }
 
     /** Closes every instance (errors are logged) and releases the plugins and reference data the job held. */

@@ -1,5 +1,6 @@
 package dev.efspipe.processor.transform;
 
+import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.plugin.PluginMetadata;
 import dev.efspipe.spi.RecordTransform;
 
@@ -52,7 +53,7 @@ final class LoadedPlugin implements AutoCloseable {
         try {
             loader.close();
         } finally {
-            dev.efspipe.fs.DurableFiles.deleteTree(localJar.getParent());
+            DurableFiles.deleteTree(localJar.getParent());
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.efspipe.spi.TransformContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -59,7 +60,7 @@ public final class LookupTransform implements RecordTransform {
             throw new IllegalArgumentException("lookup option missing must be keep, null, drop or fail, got '" + missing + "'");
         }
         member = ("\"" + new String(JsonStringEncoder.getInstance().quoteAsString(into)) + "\":")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                .getBytes(StandardCharsets.UTF_8);
         index = context.referenceData(dataset).index(context.option("key", "id"));
     }
 

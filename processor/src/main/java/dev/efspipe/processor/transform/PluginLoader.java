@@ -1,8 +1,9 @@
 package dev.efspipe.processor.transform;
 
+import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.layout.PluginName;
 import dev.efspipe.layout.Version;
 import dev.efspipe.plugin.PluginMetadata;
-import dev.efspipe.layout.PluginName;
 import dev.efspipe.plugin.PluginStore;
 import dev.efspipe.spi.RecordTransform;
 
@@ -22,8 +23,10 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -51,7 +54,7 @@ public final class PluginLoader {
     }
 
     /** The version {@code CURRENT} names now, or empty if the plugin is not published. */
-    java.util.Optional<Version> current(PluginName name) throws IOException {
+    Optional<Version> current(PluginName name) throws IOException {
         return store.current(name);
     }
 
@@ -121,7 +124,7 @@ public final class PluginLoader {
 
     private LoadedPlugin load(PluginName name, Version version) throws IOException {
         PluginMetadata metadata = store.metadata(name, version);
-        Path dir = Files.createDirectories(localDir.resolve(name.value()).resolve(version.value() + "-" + java.util.UUID.randomUUID()));
+        Path dir = Files.createDirectories(localDir.resolve(name.value()).resolve(version.value() + "-" + UUID.randomUUID()));
         Path local = dir.resolve(PluginStore.JAR);
         MessageDigest sha = sha256();
         try (InputStream in = Files.newInputStream(store.jar(name, version));
@@ -131,7 +134,7 @@ public final class PluginLoader {
         String hex = HexFormat.of().formatHex(sha.digest());
         String label = name + "@" + version;
         if (!hex.equals(metadata.sha256())) {
-            dev.efspipe.fs.DurableFiles.deleteTree(dir);
+            DurableFiles.deleteTree(dir);
             throw new TransformFailedException("Plugin " + label + ": its plugin.jar has SHA-256 " + hex + ", but it was published with "
                     + metadata.sha256() + " (the file was changed after publishing); publish the plugin again");
         }
@@ -183,7 +186,7 @@ public final class PluginLoader {
     private static void closeQuietly(URLClassLoader loader, Path dir) {
         try {
             loader.close();
-            dev.efspipe.fs.DurableFiles.deleteTree(dir);
+            DurableFiles.deleteTree(dir);
         } catch (IOException e) {
             LOG.warning("Cleaning up " + dir + ": " + e.getMessage());
         }

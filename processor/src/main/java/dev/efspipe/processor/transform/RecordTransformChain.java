@@ -1,5 +1,6 @@
 package dev.efspipe.processor.transform;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.efspipe.processor.json.FieldSummary;
 import dev.efspipe.processor.json.RecordCheck;
 import dev.efspipe.spi.RecordTransform;
@@ -77,7 +78,7 @@ public final class RecordTransformChain {
             }
             try {
                 check.check(current, i == steps.length - 1 ? summary : null);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 var at = e.getLocation();
                 throw failed(step, index, source, "returned invalid JSON: " + e.getOriginalMessage()
                         + (at == null ? "" : " at byte " + at.getByteOffset() + " of its " + current.length + "-byte result"), e);

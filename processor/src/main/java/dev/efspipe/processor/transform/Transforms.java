@@ -4,11 +4,12 @@ import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.TransformSpec;
+import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.PluginName;
 import dev.efspipe.layout.Version;
 import dev.efspipe.manifest.Lineage;
-import dev.efspipe.layout.PluginName;
 import dev.efspipe.plugin.PluginStore;
 import dev.efspipe.processor.config.TransformRules;
 import dev.efspipe.processor.json.JsonLimits;
@@ -90,7 +91,7 @@ public final class Transforms implements AutoCloseable {
             return job.transforms();
         }
         String key = job.source().key();
-        if (job.source().scheme() == dev.efspipe.job.UploadSource.Scheme.FILE) {
+        if (job.source().scheme() == UploadSource.Scheme.FILE) {
             key = Path.of(key).getFileName().toString();
         }
         return rules.chainFor(key);

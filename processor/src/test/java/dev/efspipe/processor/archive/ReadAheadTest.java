@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -54,7 +55,7 @@ class ReadAheadTest {
         Path file = Files.write(dir.resolve("big.bin"), noise(64 * ReadAhead.CHUNK));
         AtomicInteger reads = new AtomicInteger();
         try (FileChannel channel = FileChannel.open(file); ReadAhead ahead = new ReadAhead()) {
-            InputStream source = new java.io.FilterInputStream(Channels.newInputStream(channel)) {
+            InputStream source = new FilterInputStream(Channels.newInputStream(channel)) {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     reads.incrementAndGet();

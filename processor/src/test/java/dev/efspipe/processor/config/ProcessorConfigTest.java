@@ -4,7 +4,6 @@ import dev.efspipe.config.ClientConfig;
 import dev.efspipe.config.EfsConfig;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.config.Settings;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -60,7 +61,7 @@ class ProgressTest {
     @Test
     void reportsEveryByteOfTheUploadToAListener() throws IOException {
         byte[] noise = new byte[300_000];
-        new java.util.Random(1).nextBytes(noise);
+        new Random(1).nextBytes(noise);
         byte[] tarGz = TestArchives.gzip(TestArchives.tar().file("noise.bin", noise).bytes());
         Path upload = Files.write(dir.resolve("bundle.tar.gz"), tarGz);
         AtomicLong done = new AtomicLong();

@@ -80,15 +80,10 @@ class SourceChannelTest {
         };
     }
 
-    private static final class BrokenChannel implements SeekableByteChannel {
+    private static final class BrokenChannel extends ReadOnlyChannel {
         @Override
         public int read(ByteBuffer dst) throws IOException {
             throw new IOException("connection reset");
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new UnsupportedOperationException();
         }
 
         @Override
@@ -104,11 +99,6 @@ class SourceChannelTest {
         @Override
         public long size() {
             return 10;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) {
-            throw new UnsupportedOperationException();
         }
 
         @Override

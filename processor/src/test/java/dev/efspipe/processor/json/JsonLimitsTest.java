@@ -1,7 +1,7 @@
 package dev.efspipe.processor.json;
 
-import dev.efspipe.config.Settings;
 import dev.efspipe.config.Permissions;
+import dev.efspipe.config.Settings;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.processor.output.StagingOutput;
@@ -11,7 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,7 +98,7 @@ class JsonLimitsTest {
         // The parser counts a document's bytes each time it loads more input (8000 bytes at a time), so the
         // document is 40 records of 500 bytes: it stops within the first few loads, long before record 39.
         String record = "{\"b\":\"" + "x".repeat(492) + "\"}";
-        String json = "[" + String.join(",", java.util.Collections.nCopies(40, record)) + "]";
+        String json = "[" + String.join(",", Collections.nCopies(40, record)) + "]";
 
         Throwable failure = splitFailure(Map.of(JsonLimits.MAX_DOCUMENT_BYTES, "1000"), json);
 
@@ -128,7 +131,7 @@ class JsonLimitsTest {
 
     /** The n of "record n" in a message. */
     private static long recordNamedIn(String message) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("record (\\d+)").matcher(message);
+        Matcher m = Pattern.compile("record (\\d+)").matcher(message);
         assertThat(m.find()).as("a record index in: %s", message).isTrue();
         return Long.parseLong(m.group(1));
     }

@@ -1,5 +1,6 @@
 package dev.efspipe.processor.output;
 
+import com.sun.management.ThreadMXBean;
 import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.processor.json.JsonLimits;
@@ -32,7 +33,7 @@ class RecordPathCostTest {
     Path root;
 
     private static long allocatedByThisThread() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        return ((ThreadMXBean) ManagementFactory.getThreadMXBean())
                 .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 

@@ -1,11 +1,11 @@
 package dev.efspipe.processor.run;
 
-import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.manifest.Manifest;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.processor.input.FileInputSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,14 +4,15 @@ import dev.efspipe.config.Permissions;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.manifest.Manifest;
+import dev.efspipe.processor.archive.TestArchives;
 import dev.efspipe.processor.format.Format;
 import dev.efspipe.processor.input.FileInputSource;
+import dev.efspipe.processor.input.ForwardingReadOnlyChannel;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.json.JsonRecordSplitter;
+import dev.efspipe.processor.limits.LimitExceededException;
 import dev.efspipe.processor.limits.UnpackLimits;
 import dev.efspipe.processor.output.StagingOutput;
-import dev.efspipe.processor.archive.TestArchives;
-import dev.efspipe.processor.limits.LimitExceededException;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -392,7 +393,7 @@ class ContentProcessorTest {
         @Override
         public SeekableByteChannel openChannel() throws IOException {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-            return new SeekableByteChannel() {
+            return new ForwardingReadOnlyChannel(channel) {
                 @Override
                 public int read(ByteBuffer dst) throws IOException {
                     long left = failAt - channel.position();
@@ -408,42 +409,6 @@ class ContentProcessorTest {
                         return n;
                     }
                     return channel.read(dst);
-                }
-
-                @Override
-                public int write(ByteBuffer src) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public long position() throws IOException {
-                    return channel.position();
-                }
-
-                @Override
-                public SeekableByteChannel position(long newPosition) throws IOException {
-                    channel.position(newPosition);
-                    return this;
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return channel.size();
-                }
-
-                @Override
-                public SeekableByteChannel truncate(long size) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public boolean isOpen() {
-                    return channel.isOpen();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    channel.close();
                 }
             };
         }

@@ -1,7 +1,6 @@
 package dev.efspipe.processor.run;
 
 import dev.efspipe.catalog.CatalogEntry;
-import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.JobRecord;
@@ -11,6 +10,7 @@ import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.layout.Version;
 import dev.efspipe.manifest.Manifest;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.processor.input.FileInputSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

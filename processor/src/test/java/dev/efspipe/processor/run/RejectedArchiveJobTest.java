@@ -1,6 +1,5 @@
 package dev.efspipe.processor.run;
 
-import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.JobRecord;
@@ -9,6 +8,7 @@ import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.processor.archive.TestArchives;
+import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.processor.input.FileInputSource;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;

@@ -1,8 +1,5 @@
 package dev.efspipe.processor.transform;
 
-import dev.efspipe.processor.config.ProcessorConfig;
-import dev.efspipe.processor.config.TransformRules;
-import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
@@ -10,7 +7,10 @@ import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.manifest.Lineage;
 import dev.efspipe.manifest.Manifest;
+import dev.efspipe.processor.config.ProcessorConfig;
+import dev.efspipe.processor.config.TransformRules;
 import dev.efspipe.processor.input.FileInputSource;
+import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
 import org.junit.jupiter.api.BeforeEach;

@@ -2,8 +2,6 @@ package dev.efspipe.processor.transform;
 
 import dev.efspipe.spi.RecordTransform;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +15,8 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 
 /**
  * Real plugin jars for tests: Java sources compiled against the spi (and nothing else) with the JDK's compiler,

@@ -1,9 +1,7 @@
 package dev.efspipe.processor.transform;
 
 import dev.efspipe.config.Permissions;
-import dev.efspipe.processor.config.ProcessorConfig;
-import dev.efspipe.processor.config.TransformRules;
-import dev.efspipe.processor.json.JsonLimits;
+import dev.efspipe.config.Settings;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.Job;
@@ -12,14 +10,19 @@ import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.layout.PluginName;
+import dev.efspipe.layout.Version;
 import dev.efspipe.manifest.Lineage;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.plugin.PluginMetadata;
-import dev.efspipe.layout.PluginName;
 import dev.efspipe.plugin.PluginStore;
+import dev.efspipe.processor.config.ProcessorConfig;
+import dev.efspipe.processor.config.TransformRules;
 import dev.efspipe.processor.input.FileInputSource;
+import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
+import dev.efspipe.processor.run.SuspendCheck;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,10 +33,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,7 +86,7 @@ class TransformJobTest {
         return run(file, chosen, written -> false);
     }
 
-    private JobOutcome run(Path file, List<TransformSpec> chosen, dev.efspipe.processor.run.SuspendCheck budget) throws IOException {
+    private JobOutcome run(Path file, List<TransformSpec> chosen, SuspendCheck budget) throws IOException {
         clock = clock.plusSeconds(60);
         Job job = Job.of(UploadSource.file(file.getFileName().toString(), "t" + Files.size(file), Files.size(file)),
                 ORDERS, clock).withTransforms(chosen);
@@ -114,7 +119,7 @@ class TransformJobTest {
             assertThat(t.kind()).isEqualTo(Lineage.PLUGIN);
             assertThat(t.version()).isEqualTo(v1.version());
             assertThat(t.sha256()).isEqualTo(v1.sha256()).isEqualTo(PluginStore.sha256Hex(store.jar(PluginName.of("tag"),
-                    new dev.efspipe.layout.Version(v1.version()))));
+                    new Version(v1.version()))));
         });
         assertThat(lineage.recordsIn()).isEqualTo(2);
         assertThat(lineage.recordsDropped()).isZero();
@@ -160,7 +165,7 @@ class TransformJobTest {
     void aContinuationKeepsTheVersionItBeganWithWhenANewerOneIsPublished() throws IOException {
         processorWith(TransformRules.NONE, 1024);
         publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
-        Path input = upload("big.json", "[" + String.join(",", java.util.Collections.nCopies(400, "{\"id\":12345}")) + "]");
+        Path input = upload("big.json", "[" + String.join(",", Collections.nCopies(400, "{\"id\":12345}")) + "]");
         Job job = Job.of(UploadSource.file("big.json", "t", Files.size(input)), ORDERS, clock)
                 .withTransforms(chain("tag"));
 
@@ -179,14 +184,14 @@ class TransformJobTest {
     void aContinuationWhoseVersionWasUnpublishedStartsOverWithTheCurrentOne() throws IOException {
         processorWith(TransformRules.NONE, 1024);
         PluginMetadata v1 = publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
-        Path input = upload("big.json", "[" + String.join(",", java.util.Collections.nCopies(400, "{\"id\":12345}")) + "]");
+        Path input = upload("big.json", "[" + String.join(",", Collections.nCopies(400, "{\"id\":12345}")) + "]");
         Job job = Job.of(UploadSource.file("big.json", "t", Files.size(input)), ORDERS, clock)
                 .withTransforms(chain("tag"));
 
         assertThat(processor.run(job, new FileInputSource(input), "first", written -> written >= 2048).status())
                 .isEqualTo(JobOutcome.Status.SUSPENDED);
         PluginMetadata v2 = publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "two"));
-        store.unpublish(PluginName.of("tag"), Optional.of(new dev.efspipe.layout.Version(v1.version())));
+        store.unpublish(PluginName.of("tag"), Optional.of(new Version(v1.version())));
         JobOutcome done = processor.run(job, new FileInputSource(input), "second", written -> false);
 
         assertThat(done.status()).isEqualTo(JobOutcome.Status.PUBLISHED);
@@ -253,8 +258,8 @@ class TransformJobTest {
     @Test
     void aJarChangedAfterItWasPublishedIsRefused() throws IOException {
         PluginMetadata m = publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
-        Path jar = store.jar(PluginName.of("tag"), new dev.efspipe.layout.Version(m.version()));
-        Files.write(jar, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        Path jar = store.jar(PluginName.of("tag"), new Version(m.version()));
+        Files.write(jar, new byte[] {1}, StandardOpenOption.APPEND);
 
         JobOutcome outcome = run(upload("a.json", "[1]"), chain("tag"));
 
@@ -336,7 +341,7 @@ class TransformJobTest {
     @Test
     void transformsAreChosenByKeyPrefixUnlessTheJobChoseItsOwn() throws IOException {
         publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
-        processorWith(TransformRules.from(dev.efspipe.config.Settings.environment(Map.of(TransformRules.TRANSFORMS, "ord=tag,orders-raw="))), 1 << 20);
+        processorWith(TransformRules.from(Settings.environment(Map.of(TransformRules.TRANSFORMS, "ord=tag,orders-raw="))), 1 << 20);
 
         assertThat(records(run(upload("orders.json", "[1]"), null).manifest())).containsExactly("{\"v\":\"one\",\"r\":1}");
         assertThat(records(run(upload("orders-raw.json", "[2]"), null).manifest())).containsExactly("2");
@@ -348,7 +353,7 @@ class TransformJobTest {
     @Test
     void aLocalFilesTransformsAreChosenByItsFileNameNotItsDirectory() throws IOException {
         publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
-        processorWith(TransformRules.from(dev.efspipe.config.Settings.environment(Map.of(TransformRules.TRANSFORMS, "ord=tag"))), 1 << 20);
+        processorWith(TransformRules.from(Settings.environment(Map.of(TransformRules.TRANSFORMS, "ord=tag"))), 1 << 20);
         Path file = upload("orders.json", "[1]");
         Job job = Job.of(UploadSource.file(file.toAbsolutePath().toString(), "t", Files.size(file)), ORDERS, clock);
 
