@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -95,7 +96,7 @@ public final class UploadAnnouncements {
     private Announced read(JsonNode node, int depth) throws BadAnnouncementException {
         if (node == null || !node.isObject()) {
             throw new BadAnnouncementException("Not an upload announcement: expected a JSON object, got "
-                    + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
+                    + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         if (depth > MAX_ENVELOPES) {
             throw new BadAnnouncementException("Not an upload announcement: more than " + MAX_ENVELOPES + " nested envelopes");

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +46,7 @@ class IngestHandlerTest {
     @Test
     void unknownEventShapeIsRefusedWithTheSourceItSaw() {
         assertThatThrownBy(() -> handler.handleRequest(
-                new ByteArrayInputStream("{\"Records\":[{\"eventSource\":\"aws:kinesis\"}]}".getBytes()),
+                new ByteArrayInputStream("{\"Records\":[{\"eventSource\":\"aws:kinesis\"}]}".getBytes(StandardCharsets.UTF_8)),
                 new ByteArrayOutputStream(), null))
                 .isInstanceOf(BadAnnouncementException.class)
                 .hasMessageContaining("aws:kinesis");

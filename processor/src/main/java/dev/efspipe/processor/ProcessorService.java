@@ -2,7 +2,9 @@ package dev.efspipe.processor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.efspipe.config.Settings;
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.job.Job;
+import dev.efspipe.job.LocalProcess;
 import dev.efspipe.json.Json;
 import dev.efspipe.processor.config.ProcessorConfig;
 import dev.efspipe.processor.config.SuspendRule;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,6 +45,12 @@ public final class ProcessorService implements AutoCloseable {
     /** Distinguishes this execution environment's claims from those of every other. */
     private static final String ENVIRONMENT = ManagementFactory.getRuntimeMXBean().getName() + "/"
             + UUID.randomUUID().toString().substring(0, 8);
+    /**
+     * Outside Lambda (the local stack) a claim's owner names this process, so the claims of a killed stack are
+     * taken over at once; in Lambda they keep the lease rule. Decided by this process's own environment, not by
+     * the configuration's (the local stack hands its functions a Lambda-like one).
+     */
+    private static final UnaryOperator<String> OWNER_NAMES = LocalProcess.ownerNames(System.getenv());
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
     private final ProcessorConfig config;
@@ -119,13 +128,18 @@ public final class ProcessorService implements AutoCloseable {
                         + ", which the processor function cannot read; dropped");
                 return SqsBatch.Result.ACK;
             }
-            JobOutcome outcome = processor.run(job, input, ENVIRONMENT + "/" + requestId, suspendCheck(remainingMillis));
+            JobOutcome outcome = processor.run(job, input, OWNER_NAMES.apply(ENVIRONMENT + "/" + requestId),
+                    suspendCheck(remainingMillis));
             LOG.info(() -> "Job " + job.id() + " " + outcome.status() + ": " + outcome.detail());
             if (outcome.status() == JobOutcome.Status.SUSPENDED) {
                 continueLater(job);
             }
             return SqsBatch.Result.ACK;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: "
+                    + IoErrors.describe(e), e);
+            return SqsBatch.Result.RETRY;
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: " + e, e);
             return SqsBatch.Result.RETRY;
         }

@@ -11,4 +11,8 @@ public final class ConfigurationException extends IllegalArgumentException {
     public ConfigurationException(String message) {
         super(message);
     }
+
+    public ConfigurationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -70,7 +70,7 @@ public final class Settings {
         try {
             value = Long.parseLong(raw.get());
         } catch (NumberFormatException e) {
-            throw invalid(name, raw.get(), wholeNumber(min, max, unit));
+            throw new ConfigurationException(message(name, raw.get(), wholeNumber(min, max, unit)), e);
         }
         if (value < min || value > max) {
             throw invalid(name, raw.get(), wholeNumber(min, max, unit));
@@ -155,7 +155,11 @@ public final class Settings {
 
     /** The one message format: {@code NAME='value' (from the environment) must be …}. */
     public ConfigurationException invalid(String name, String value, String rule) {
-        return new ConfigurationException(name + "='" + value + "' (from " + source + ") " + rule);
+        return new ConfigurationException(message(name, value, rule));
+    }
+
+    private String message(String name, String value, String rule) {
+        return name + "='" + value + "' (from " + source + ") " + rule;
     }
 
     private static String wholeNumber(long min, long max, String unit) {

@@ -2,6 +2,7 @@ package dev.efspipe.fs;
 
 import dev.efspipe.config.Permissions;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -75,7 +76,53 @@ public final class DurableFiles {
     public OutputStream createFile(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false));
         setMode(file, false);
-        return Channels.newOutputStream(ch);
+        return new OnPath(Channels.newOutputStream(ch), file);
+    }
+
+    /** A stream whose failures name its file: a bare "No space left on device" from {@code write} does not. */
+    private static final class OnPath extends FilterOutputStream {
+        private final Path file;
+
+        OnPath(OutputStream out, Path file) {
+            super(out);
+            this.file = file;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
+        }
     }
 
     /**
@@ -85,8 +132,12 @@ public final class DurableFiles {
     public boolean createExclusively(Path file, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
             setMode(file, false);
-            ch.write(ByteBuffer.wrap(content));
-            ch.force(true);
+            try {
+                ch.write(ByteBuffer.wrap(content));
+                ch.force(true);
+            } catch (IOException e) {
+                throw IoErrors.onPath(e, file);
+            }
         } catch (FileAlreadyExistsException e) {
             return false;
         }
@@ -101,10 +152,14 @@ public final class DurableFiles {
             try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
                 setMode(tmp, false);
                 ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
+                try {
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                } catch (IOException e) {
+                    throw IoErrors.onPath(e, tmp);
                 }
-                ch.force(true);
             }
             moveAtomically(tmp, target, true);
         } finally {

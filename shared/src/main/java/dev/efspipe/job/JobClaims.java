@@ -13,7 +13,10 @@ import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Claims jobs on EFS, which is where de-duplication becomes exact: SQS delivers at least once, S3 may
@@ -25,12 +28,13 @@ import java.util.Optional;
  * atomically, so a reader without the lock sees a whole record. A claim holds a lease that its owner
  * renews while it works; a claim whose lease ran out belongs to whoever asks next (its owner is
  * presumed dead: killed, timed out or frozen), and its former owner can no longer renew it or record an
- * outcome under it.
+ * outcome under it. A claim whose owner is a local process that this claimant can see is gone
+ * ({@link LocalProcess#isGone}) is taken over at once, without waiting for the lease.
  */
 public final class JobClaims {
     /** What {@link #claim} decided. */
     public enum Decision {
-        /** The caller owns the job now (first claim, or a takeover of an expired lease). */
+        /** The caller owns the job now (first claim, or a takeover of an expired lease or of a local owner that is gone). */
         ACQUIRED,
         /** Another processor holds a live lease: leave the job alone and let the message come back later. */
         BUSY,
@@ -41,8 +45,8 @@ public final class JobClaims {
     }
 
     /**
-     * The decision and the record as it is after it. {@code takenOver}: an expired claim was taken (its
-     * owner is presumed dead). {@code resumed}: the job had suspended at a checkpoint, which this attempt
+     * The decision and the record as it is after it. {@code takenOver}: an expired claim, or one whose local
+     * owner process is gone, was taken (its owner is presumed dead). {@code resumed}: the job had suspended at a checkpoint, which this attempt
      * continues from (its staging directory is that of attempt {@code record.attempts() - 1}).
      */
     public record Claim(Decision decision, JobRecord record, boolean takenOver, boolean resumed) {
@@ -55,12 +59,19 @@ public final class JobClaims {
     private final DurableFiles files;
     private final Duration lockTimeout;
     private final Clock clock;
+    private final Predicate<String> ownerGone;
 
     public JobClaims(EfsLayout layout, DurableFiles files, Duration lockTimeout, Clock clock) {
+        this(layout, files, lockTimeout, clock, LocalProcess::isGone);
+    }
+
+    /** @param ownerGone whether an owner is known to be dead before its lease ends ({@link LocalProcess#isGone}) */
+    public JobClaims(EfsLayout layout, DurableFiles files, Duration lockTimeout, Clock clock, Predicate<String> ownerGone) {
         this.layout = layout;
         this.files = files;
         this.lockTimeout = lockTimeout;
         this.clock = clock;
+        this.ownerGone = ownerGone;
     }
 
     public Claim claim(Job job, String owner, Duration lease) throws IOException {
@@ -88,7 +99,7 @@ public final class JobClaims {
                     yield new Claim(Decision.ACQUIRED, resumed, false, true);
                 }
                 case CLAIMED -> {
-                    if (current.leaseLiveAt(now) && !current.owner().equals(owner)) {
+                    if (current.leaseLiveAt(now) && !current.owner().equals(owner) && !ownerGone.test(current.owner())) {
                         yield new Claim(Decision.BUSY, current, false);
                     }
                     JobRecord taken = current.with(JobRecord.State.CLAIMED, owner, now.plus(lease),
@@ -108,6 +119,23 @@ public final class JobClaims {
     /** Marks a job published; later claims of it are duplicates. */
     public JobRecord markPublished(JobId id, String owner) throws IOException {
         return change(id, owner, JobRecord.State.PUBLISHED, Duration.ZERO, null);
+    }
+
+    /** Marks a job published with its final progress figures; later claims of it are duplicates. */
+    public JobRecord markPublished(JobId id, String owner, JobProgress last) throws IOException {
+        return change(id, owner, current -> current.withProgress(last)
+                .with(JobRecord.State.PUBLISHED, owner, clock.instant(), current.attempts(), clock.instant(), null));
+    }
+
+    /**
+     * Replaces the progress figures of a claim this owner still holds, leaving its lease as it is. Like every
+     * change, it is made under the shard lock and refused (with {@link ClaimLostException}) once the claim is
+     * no longer this owner's, so a processor that lost its claim never overwrites its successor's record.
+     */
+    public JobRecord updateProgress(JobId id, String owner, JobProgress progress) throws IOException {
+        Objects.requireNonNull(progress, "progress");
+        return change(id, owner, current -> current.withProgress(progress)
+                .with(JobRecord.State.CLAIMED, owner, current.leaseUntil(), current.attempts(), clock.instant(), null));
     }
 
     /**
@@ -144,6 +172,14 @@ public final class JobClaims {
     }
 
     private JobRecord change(JobId id, String owner, JobRecord.State state, Duration lease, String reason) throws IOException {
+        return change(id, owner, current -> {
+            Instant now = clock.instant();
+            return current.with(state, owner, now.plus(lease), current.attempts(), now, reason);
+        });
+    }
+
+    /** Applies {@code next} to the record under the shard lock, if the claim is still {@code owner}'s. */
+    private JobRecord change(JobId id, String owner, UnaryOperator<JobRecord> next) throws IOException {
         try (var lock = FileLocks.exclusive(layout.jobShardLock(id), lockTimeout)) {
             JobRecord current = read(id).orElseThrow(() -> new IOException("Job " + id + " has no record to update"));
             Instant now = clock.instant();
@@ -153,9 +189,9 @@ public final class JobClaims {
                 throw new ClaimLostException(id, owner, current.owner() + " (" + current.state()
                         + (current.state() == JobRecord.State.CLAIMED ? ", lease until " + current.leaseUntil() : "") + ")");
             }
-            JobRecord next = current.with(state, owner, now.plus(lease), current.attempts(), now, reason);
-            write(next);
-            return next;
+            JobRecord changed = next.apply(current);
+            write(changed);
+            return changed;
         }
     }
 

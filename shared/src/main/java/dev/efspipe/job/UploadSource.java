@@ -2,6 +2,7 @@ package dev.efspipe.job;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.JobId;
 
 import java.util.Locale;
@@ -88,6 +89,19 @@ public record UploadSource(Scheme scheme, String bucket, String key, String vers
     /** The job id of this upload: SHA-256 of {@link #identity()}. */
     public JobId jobId() {
         return JobId.ofIdentity(identity());
+    }
+
+    /**
+     * The id of a job that publishes this upload as {@code dataset}. The dataset a job publishes to is part of what
+     * was asked for: an upload processed as {@code b} after it was published as {@code a} is a new job, not a
+     * duplicate. The dataset derived from the key ({@link DatasetName#fromObjectKey}) adds nothing, so every
+     * announcement that lets the name be derived shares {@link #jobId()}.
+     */
+    public JobId jobId(DatasetName dataset) {
+        if (dataset.equals(DatasetName.fromObjectKey(key))) {
+            return jobId();
+        }
+        return JobId.ofIdentity(identity() + "\u0000dataset:" + dataset.value());
     }
 
     /** A short human form for logs and messages: {@code s3://bucket/key}. */

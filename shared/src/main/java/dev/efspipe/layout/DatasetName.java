@@ -1,5 +1,9 @@
 package dev.efspipe.layout;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -13,6 +17,9 @@ import java.util.regex.Pattern;
  * ({@code .zip}, {@code .json}, {@code .tar.gz}, …), fold to NFKD lowercase ASCII, and replace every
  * run of other characters by one {@code -}. {@code uploads/2024/Sales Report.json} becomes
  * {@code sales-report}; a key with nothing usable left becomes {@code dataset}.
+ *
+ * <p>In JSON a dataset name is a plain string ({@code "dataset": "orders"}); the object form that builds before
+ * job record schema 2 wrote ({@code {"value": "orders"}}) is still read.
  */
 public record DatasetName(String value) {
     private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
@@ -28,6 +35,18 @@ public record DatasetName(String value) {
 
     public static DatasetName of(String value) {
         return new DatasetName(value);
+    }
+
+    /** Reads {@code "orders"}, and the older {@code {"value": "orders"}}. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static DatasetName fromJson(JsonNode node) {
+        return new DatasetName(JsonValues.text(node, "dataset name"));
+    }
+
+    @JsonValue
+    @Override
+    public String value() {
+        return value;
     }
 
     /** Derives the dataset from an already-decoded object key or file name (see the class comment). */

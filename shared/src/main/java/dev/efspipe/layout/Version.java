@@ -1,6 +1,8 @@
 package dev.efspipe.layout;
 
-import dev.efspipe.layout.JobId;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -13,6 +15,9 @@ import java.util.regex.Pattern;
  * {@code 20261126T061500.123Z-3f2a9c0d11be}. Versions of one dataset sort by upload time as strings (the
  * job id breaks ties); the name is fixed by the job's first claim, so a re-run publishes to the same
  * directory and never a second version.
+ *
+ * <p>In JSON a version is a plain string; the object form of builds before job record schema 2
+ * ({@code {"value": "…"}}) is still read.
  */
 public record Version(String value) implements Comparable<Version> {
     private static final Pattern VALID = Pattern.compile("\\d{8}T\\d{6}\\.\\d{3}Z-[0-9a-f]{12}");
@@ -38,6 +43,18 @@ public record Version(String value) implements Comparable<Version> {
     public Instant instant() {
         return LocalDateTime.parse(value.substring(0, 19), DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"))
                 .toInstant(ZoneOffset.UTC);
+    }
+
+    /** Reads {@code "20261126T061500.123Z-3f2a9c0d11be"}, and the older {@code {"value": …}}. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static Version fromJson(JsonNode node) {
+        return new Version(JsonValues.text(node, "version"));
+    }
+
+    @JsonValue
+    @Override
+    public String value() {
+        return value;
     }
 
     public static boolean isValid(String s) {

@@ -15,6 +15,8 @@ import java.util.Set;
  * {@code manifest.json} of a published version: what is in it and where it came from. Written last into
  * staging, so a version directory without a manifest was never complete.
  *
+ * @param schema     {@value #SCHEMA}: dataset and version as plain strings; 1 wrote them as {@code {"value": …}} and
+ *                   is still read (and held as {@value #SCHEMA})
  * @param records    total JSON records across all parts
  * @param inputBytes bytes read from the source
  * @param parts      NDJSON part files under {@code parts/}, in input order
@@ -29,9 +31,13 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
                        Instant createdAt, long records, long inputBytes, List<Part> parts, List<FileEntry> files,
                        Map<String, Long> timingsMs, String recordPointer, Fields fields, int invocations,
                        Lineage lineage) {
-    public static final int SCHEMA = 1;
+    public static final int SCHEMA = 2;
 
     public Manifest {
+        if (schema < 1 || schema > SCHEMA) {
+            throw new IllegalArgumentException("Unsupported manifest schema " + schema + " (this build reads 1 to " + SCHEMA + ")");
+        }
+        schema = SCHEMA;
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(jobId, "jobId");

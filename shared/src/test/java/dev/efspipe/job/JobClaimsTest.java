@@ -5,6 +5,8 @@ import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.layout.Version;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,7 @@ import static dev.efspipe.job.JobClaims.Decision.ALREADY_PUBLISHED;
 import static dev.efspipe.job.JobClaims.Decision.BUSY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class JobClaimsTest {
     private static final Duration LEASE = Duration.ofSeconds(60);
@@ -207,5 +210,82 @@ class JobClaimsTest {
     @Test
     void shouldReadNothing_forAJobNeverClaimed() throws Exception {
         assertThat(claims.read(JOB.id())).isEmpty();
+    }
+
+    @Test
+    void shouldRecordProgress_andKeepTheLease_whileTheOwnerHoldsTheClaim() throws Exception {
+        JobRecord claimed = claims.claim(JOB, "proc-a", LEASE).record();
+        clock.advance(Duration.ofSeconds(2));
+        JobProgress progress = JobProgress.of(40, 100, 7, Duration.ofSeconds(2), clock.instant());
+
+        JobRecord updated = claims.updateProgress(JOB.id(), "proc-a", progress);
+
+        assertThat(updated.progress()).isEqualTo(progress);
+        assertThat(updated.leaseUntil()).isEqualTo(claimed.leaseUntil());
+        assertThat(updated.updatedAt()).isEqualTo(clock.instant());
+        assertThat(claims.read(JOB.id()).orElseThrow()).isEqualTo(updated);
+    }
+
+    @Test
+    void shouldRefuseProgressFromAnOwnerThatLostTheClaim_leavingTheSuccessorsRecord() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        clock.advance(LEASE.plusSeconds(1));
+        JobRecord successor = claims.claim(JOB, "proc-b", LEASE).record();
+        JobProgress late = JobProgress.of(90, 100, 70, Duration.ofSeconds(60), clock.instant());
+
+        assertThatThrownBy(() -> claims.updateProgress(JOB.id(), "proc-a", late))
+                .isInstanceOf(ClaimLostException.class)
+                .hasMessageContaining("proc-a no longer holds the claim");
+        assertThat(claims.read(JOB.id())).contains(successor);
+    }
+
+    @Test
+    void shouldRefuseProgressAfterTheLeaseRanOut_evenBeforeATakeover() throws Exception {
+        JobRecord claimed = claims.claim(JOB, "proc-a", LEASE).record();
+        clock.advance(LEASE.plusSeconds(1));
+
+        assertThatThrownBy(() -> claims.updateProgress(JOB.id(), "proc-a",
+                JobProgress.of(1, 100, 0, Duration.ofSeconds(61), clock.instant())))
+                .isInstanceOf(ClaimLostException.class);
+        assertThat(claims.read(JOB.id())).contains(claimed);
+    }
+
+    @Test
+    void shouldKeepTheFinalProgress_whenMarkedPublished() throws Exception {
+        claims.claim(JOB, "proc-a", LEASE);
+        JobProgress last = JobProgress.of(100, 100, 9, Duration.ofSeconds(1), clock.instant());
+
+        JobRecord published = claims.markPublished(JOB.id(), "proc-a", last);
+
+        assertThat(published.state()).isEqualTo(JobRecord.State.PUBLISHED);
+        assertThat(published.progress()).isEqualTo(last);
+        assertThat(claims.read(JOB.id())).contains(published);
+    }
+
+    @Test
+    void shouldTakeOverAtOnce_whenTheOwnerIsALocalProcessThatIsGone() throws Exception {
+        assumeTrue(LocalProcess.current().isPresent(), "no /proc here: no local owners");
+        claims = new JobClaims(layout, new DurableFiles(Permissions.DEFAULT), Duration.ofSeconds(5), clock);
+        Process killed = new ProcessBuilder("sleep", "60").start();
+        LocalProcess me = LocalProcess.current().orElseThrow();
+        String deadOwner = "cli/" + killed.pid() + " (pid " + killed.pid() + ", started "
+                + killed.info().startInstant().orElseThrow() + ", boot " + me.bootId() + ", pidns " + me.pidNamespace() + ")";
+        claims.claim(JOB, deadOwner, LEASE);
+        killed.destroyForcibly();
+        assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        JobClaims.Claim taken = claims.claim(JOB, "proc-b", LEASE);
+
+        assertThat(taken.decision()).as("with the lease still live").isEqualTo(ACQUIRED);
+        assertThat(taken.takenOver()).isTrue();
+        assertThat(taken.record().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldStayBusy_whenTheOwnerIsALocalProcessThatIsAlive() throws Exception {
+        assumeTrue(LocalProcess.current().isPresent(), "no /proc here: no local owners");
+        claims.claim(JOB, LocalProcess.ownerName("cli/other-thread", Map.of()), LEASE);
+
+        assertThat(claims.claim(JOB, "proc-b", LEASE).decision()).isEqualTo(BUSY);
     }
 }

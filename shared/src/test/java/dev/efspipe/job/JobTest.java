@@ -78,6 +78,32 @@ class JobTest {
     }
 
     @Test
+    void shouldMakeAnExplicitlyChosenDatasetPartOfTheId() {
+        Job asDerived = Job.of(SOURCE, DatasetName.fromObjectKey(SOURCE.key()), AT);
+        Job asA = Job.of(SOURCE, DatasetName.of("a"), AT);
+        Job asB = Job.of(SOURCE, DatasetName.of("b"), AT);
+
+        assertThat(asDerived.id()).as("the derived name adds nothing").isEqualTo(SOURCE.jobId());
+        assertThat(asA.id()).isNotEqualTo(asDerived.id()).isNotEqualTo(asB.id());
+        assertThat(Job.of(SOURCE, DatasetName.of("a"), AT.plusSeconds(60)).id()).as("announced again").isEqualTo(asA.id());
+    }
+
+    @Test
+    void shouldRejectASourceOnlyIdForAnotherDataset_inSchemaTwo() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Job(Job.SCHEMA, SOURCE.jobId(), DatasetName.of("a"), SOURCE, AT, null, null, null))
+                .withMessageContaining("does not match its source s3://uploads/2024/Sales Report.json and dataset a");
+    }
+
+    @Test
+    void shouldStillReadASchemaOneJob_whoseIdCameFromTheSourceAlone() {
+        Job old = new Job(1, SOURCE.jobId(), DatasetName.of("a"), SOURCE, AT, null, null, null);
+
+        assertThat(old.schema()).isEqualTo(1);
+        assertThat(old.id()).isEqualTo(SOURCE.jobId());
+    }
+
+    @Test
     void shouldWriteTheSchemeInLowercaseAndReadItBack() throws Exception {
         Job efs = Job.of(UploadSource.efs("web/a.json", "upload-1", 3), DATASET, AT);
 

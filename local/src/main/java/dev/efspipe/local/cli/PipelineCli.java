@@ -1,5 +1,6 @@
 package dev.efspipe.local.cli;
 
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.local.bench.BenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -25,8 +26,9 @@ public final class PipelineCli {
             cmd.getErr().println(name + ": " + e.getMessage());
             return 2;
         }
-        if (e instanceof IOException) {
-            cmd.getErr().println(name + ": " + e.getMessage());
+        if (e instanceof IOException io) {
+            // In words: why, the path, and for a refused access what is needed and who has it.
+            cmd.getErr().println(name + ": " + IoErrors.describe(io));
             return 1;
         }
         cmd.getErr().println(name + ": unexpected error");

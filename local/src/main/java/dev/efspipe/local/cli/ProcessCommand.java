@@ -2,6 +2,7 @@ package dev.efspipe.local.cli;
 
 import dev.efspipe.config.EfsConfig;
 import dev.efspipe.job.Job;
+import dev.efspipe.job.LocalProcess;
 import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
@@ -85,7 +86,7 @@ final class ProcessCommand implements Callable<Integer> {
         }
         JobOutcome outcome;
         try {
-            outcome = service.run(job, input, "cli/" + ProcessHandle.current().pid());
+            outcome = service.run(job, input, LocalProcess.ownerName("cli/" + ProcessHandle.current().pid(), System.getenv()));
         } finally {
             service.close(); // the local copies of plugins and reference indexes
             if (bar != null) {

@@ -1,6 +1,7 @@
 package dev.efspipe.local.cli;
 
 import dev.efspipe.catalog.CatalogEntry;
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.json.Json;
 import dev.efspipe.local.stack.StackInfo;
 import dev.efspipe.manifest.Manifest;
@@ -53,7 +54,7 @@ final class StackConsole {
                 return Optional.of(info);
             }
         } catch (IOException e) {
-            System.err.println("Ignoring unreadable " + file + ": " + e.getMessage());
+            System.err.println("Ignoring unreadable " + file + ": " + IoErrors.describe(e));
         }
         return Optional.empty();
     }

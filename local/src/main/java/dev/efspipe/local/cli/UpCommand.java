@@ -1,5 +1,6 @@
 package dev.efspipe.local.cli;
 
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.local.stack.LocalStack;
 import dev.efspipe.local.stack.StackInfo;
 import picocli.CommandLine.Command;
@@ -48,7 +49,7 @@ final class UpCommand implements Callable<Integer> {
             try {
                 Files.deleteIfExists(infoFile);
             } catch (IOException e) {
-                System.err.println("Could not remove " + infoFile + ": " + e.getMessage());
+                System.err.println("Could not remove " + infoFile + ": " + IoErrors.describe(e));
             }
             stopped.countDown();
         }));

@@ -51,7 +51,7 @@ class TemplateMatchesTheCodeTest {
         // The required variables set, so that every reader reads to its end.
         Settings settings = Settings.environment(Map.of(ClientConfig.PROCESS_QUEUE_URL, "http://127.0.0.1:1/q",
                 IngestConfig.DEAD_LETTER_QUEUE_URL, "http://127.0.0.1:1/dlq"));
-        FUNCTION_CONFIGS.forEach(config -> config.apply(settings));
+        FUNCTION_CONFIGS.forEach(config -> assertThat(config.apply(settings)).isNotNull());
         readByTheCode = new TreeSet<>(settings.namesRead());
         literalsInTheCode = new TreeMap<>();
         for (String module : LAMBDA_MODULES) {

@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A job whose owner process died is taken over once its lease runs out, and not before. */
+/**
+ * A job whose owner process died is taken over once its lease runs out, and not before, when the owner does not
+ * name a local process (as a Lambda environment's owner never does): only the lease can tell that it is dead.
+ * {@link LocalOwnerTakeoverIT} is the other case.
+ */
 class LeaseTakeoverIT {
     private static final Duration LEASE = Duration.ofSeconds(3);
 

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +70,7 @@ class AwsCliIT {
         Path inbox = new EfsLayout(stack.info().efsDir()).inbox().resolve("web");
         Files.createDirectories(inbox);
         Path tmp = inbox.resolve(".upload.tmp");
-        Files.write(tmp, "[{\"id\":1},{\"id\":2},{\"id\":3}]".getBytes());
+        Files.write(tmp, "[{\"id\":1},{\"id\":2},{\"id\":3}]".getBytes(StandardCharsets.UTF_8));
         Files.move(tmp, inbox.resolve("three.json")); // written completely, then renamed into place
         String message = "{\"type\":\"efs-upload\",\"schemaVersion\":1,\"path\":\"web/three.json\",\"size\":"
                 + Files.size(inbox.resolve("three.json")) + ",\"uploadId\":\"upload-0001\"}";

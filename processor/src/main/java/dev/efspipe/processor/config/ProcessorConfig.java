@@ -7,6 +7,7 @@ import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.limits.UnpackLimits;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,13 +24,17 @@ import java.util.Optional;
  * @param suspend         when a job stops at a checkpoint
  * @param json            the limits JSON documents are read under
  * @param unpack          what an archive or compressed upload may expand to
+ * @param progressInterval how often a running job's record gets fresh progress figures, at most
  * @param transforms      the record transforms of uploads whose announcement chose none, by key prefix
  */
 public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String processQueueUrl, PartFormat parts,
-                              SuspendRule suspend, JsonLimits json, UnpackLimits unpack, TransformRules transforms) {
+                              SuspendRule suspend, JsonLimits json, UnpackLimits unpack, Duration progressInterval,
+                              TransformRules transforms) {
     public static final String PROCESS_QUEUE_URL = ClientConfig.PROCESS_QUEUE_URL;
     /** Set by Lambda in every function's environment; the local stack sets it for its functions too. */
     public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+    public static final String PROGRESS_SECONDS = "PIPELINE_PROGRESS_SECONDS";
+    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(2);
 
     public ProcessorConfig {
         Objects.requireNonNull(efs, "efs");
@@ -38,13 +43,17 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
         Objects.requireNonNull(suspend, "suspend");
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(unpack, "unpack");
+        Objects.requireNonNull(progressInterval, "progressInterval");
+        if (progressInterval.isNegative() || progressInterval.isZero()) {
+            throw new IllegalArgumentException("progress interval (" + progressInterval + ") must be positive");
+        }
         Objects.requireNonNull(transforms, "transforms");
     }
 
     /** The defaults with the given EFS root (tests). */
     public static ProcessorConfig forEfsRoot(Path root) {
         return new ProcessorConfig(EfsConfig.at(root), ClientConfig.DEFAULT, null, PartFormat.DEFAULT, SuspendRule.DEFAULT,
-                JsonLimits.DEFAULTS, UnpackLimits.defaults(), TransformRules.NONE);
+                JsonLimits.DEFAULTS, UnpackLimits.defaults(), DEFAULT_PROGRESS_INTERVAL, TransformRules.NONE);
     }
 
     /**
@@ -59,7 +68,7 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
         }
         return new ProcessorConfig(EfsConfig.from(settings), ClientConfig.from(settings), queue.orElse(null),
                 PartFormat.from(settings), SuspendRule.from(settings), JsonLimits.from(settings), UnpackLimits.from(settings),
-                TransformRules.from(settings));
+                settings.seconds(PROGRESS_SECONDS, DEFAULT_PROGRESS_INTERVAL, 1), TransformRules.from(settings));
     }
 
     public Path efsRoot() {
@@ -67,30 +76,34 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
     }
 
     public ProcessorConfig withPartMaxBytes(long bytes) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(bytes, parts.gzip()), suspend, json, unpack, transforms);
+        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(bytes, parts.gzip()), suspend, json, unpack, progressInterval, transforms);
     }
 
     public ProcessorConfig withGzipParts(boolean gzip) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(parts.maxBytes(), gzip), suspend, json, unpack, transforms);
+        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(parts.maxBytes(), gzip), suspend, json, unpack, progressInterval, transforms);
     }
 
     public ProcessorConfig withEfs(EfsConfig newEfs) {
-        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack, transforms);
+        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack, progressInterval, transforms);
     }
 
     public ProcessorConfig withSuspend(SuspendRule rule) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack, transforms);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack, progressInterval, transforms);
     }
 
     public ProcessorConfig withJson(JsonLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack, transforms);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack, progressInterval, transforms);
+    }
+
+    public ProcessorConfig withProgressInterval(Duration interval) {
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, interval, transforms);
     }
 
     public ProcessorConfig withTransforms(TransformRules rules) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, rules);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, progressInterval, rules);
     }
 
     public ProcessorConfig withUnpack(UnpackLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits, transforms);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits, progressInterval, transforms);
     }
 }

@@ -12,6 +12,8 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -60,7 +62,20 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private String partSource;
     private long partRecords;
     private long records;
+    /** {@link #records}, published for other threads (a release store: a plain store on x86, no fence). */
+    @SuppressWarnings("unused") // written and read through RECORDS_SEEN
+    private long recordsSeen;
     private long bytesWritten;
+
+    private static final VarHandle RECORDS_SEEN;
+
+    static {
+        try {
+            RECORDS_SEEN = MethodHandles.lookup().findVarHandle(StagingOutput.class, "recordsSeen", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public StagingOutput(Path staging, DurableFiles files, long partMaxBytes) {
         this(staging, files, partMaxBytes, false, null, bytes -> false);
@@ -127,6 +142,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     @Override
     public void skipRecord() {
         records++;
+        RECORDS_SEEN.setRelease(this, records);
     }
 
     /**
@@ -164,6 +180,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             byte[] result = chain.apply(buffer.toByteArray(), records, partSource, summary);
             if (result == null) {
                 records++; // dropped: counted as read, not written
+                RECORDS_SEEN.setRelease(this, records);
                 return;
             }
             writeWithoutLineBreaks(result);
@@ -171,6 +188,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
         recordTarget.write('\n');
         partRecords++;
         records++;
+        RECORDS_SEEN.setRelease(this, records);
         if (uncompressed.count >= partMaxBytes) {
             closePart();
             checkBudget();
@@ -203,6 +221,11 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
         return n;
     }
 
+    /** {@link #records()} for any other thread (the progress figures): at most a few records behind. */
+    public long recordsSoFar() {
+        return (long) RECORDS_SEEN.getAcquire(this);
+    }
+
     /**
      * Copies a non-JSON entry to {@code files/<relative>}. {@code relative} must already be a validated,
      * normalised relative path; two entries with the same name are an error, never an overwrite. An entry
@@ -223,7 +246,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             files.createDirectories(target.getParent());
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative)
-                    + "' is below a path that an earlier entry wrote as a file");
+                    + "' is below a path that an earlier entry wrote as a file", e);
         }
         CountingDigestOutputStream out;
         try (OutputStream raw = files.createFile(target)) {
@@ -231,7 +254,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             in.transferTo(out);
             out.flush();
         } catch (FileAlreadyExistsException e) {
-            throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' appears twice in the input");
+            throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' appears twice in the input", e);
         }
         Manifest.FileEntry entry = new Manifest.FileEntry("files/" + relative, out.count(), out.sha256Hex());
         extracted.add(entry);

@@ -3,6 +3,7 @@ package dev.efspipe.processor.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.efspipe.catalog.Catalog;
 import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.fs.IoErrors;
 import dev.efspipe.job.ClaimLostException;
 import dev.efspipe.job.FailureRecord;
 import dev.efspipe.job.InvalidInputException;
@@ -132,8 +133,10 @@ public final class JobProcessor {
             }
             case ACQUIRED -> {
                 if (claim.takenOver()) {
-                    LOG.info(() -> "Job " + job.id() + ": took over an expired claim (attempt " + record.attempts() + ")");
-                    // Earlier attempts' owners are dead (their leases ran out and they can no longer renew).
+                    LOG.info(() -> "Job " + job.id() + ": took over a claim whose owner is gone (its lease ran out, or its"
+                            + " process on this machine no longer exists); attempt " + record.attempts());
+                    // Earlier attempts' owners are dead (their leases ran out and they can no longer renew, or their
+                    // processes are gone).
                     for (int attempt = 1; attempt < record.attempts(); attempt++) {
                         DurableFiles.deleteTree(layout.staging(job.id(), attempt));
                     }
@@ -146,6 +149,8 @@ public final class JobProcessor {
         Path published = layout.version(job.dataset(), record.version());
         AtomicReference<IOException> lost = new AtomicReference<>();
         ScheduledFuture<?> renewal = scheduleRenewal(job, owner, lost);
+        ProgressWriter progress = new ProgressWriter(job, owner, new ProgressTracker(clock), lost);
+        progress.start();
         try {
             Manifest manifest;
             if (Files.exists(published.resolve(EfsLayout.MANIFEST))) {
@@ -156,8 +161,9 @@ public final class JobProcessor {
                     DurableFiles.deleteTree(staging); // only ever this attempt's own directory
                 }
                 try {
-                    manifest = produce(job, record, input, staging, checkpoint, suspend);
+                    manifest = produce(job, record, input, staging, checkpoint, suspend, progress.tracker);
                 } catch (Suspension s) {
+                    progress.stop();
                     claims.suspend(job.id(), owner);
                     return new JobOutcome(JobOutcome.Status.SUSPENDED, job.id(), null, s.getMessage());
                 }
@@ -165,22 +171,26 @@ public final class JobProcessor {
             if (lost.get() != null) {
                 throw lost.get();
             }
+            progress.stop();
             claims.renew(job.id(), owner, config.efs().lease()); // proves the claim is still ours right before the rename
             publisher.publish(staging, manifest, owner);
-            claims.markPublished(job.id(), owner);
+            claims.markPublished(job.id(), owner, progress.tracker.last(manifest.inputBytes(), manifest.records()));
             return new JobOutcome(JobOutcome.Status.PUBLISHED, job.id(), manifest,
                     "published " + manifest.records() + " records as " + job.dataset() + "/" + record.version());
         } catch (ClaimLostException e) {
             // Our lease ran out (a long pause, a lost renewal): stop, and let the message come back for a
             // fresh claim. Our own staging directory is ours to remove; nothing else is.
+            progress.stop();
             DurableFiles.deleteTree(staging);
             throw e;
         } catch (InvalidInputException | JsonProcessingException e) {
+            progress.stop();
             DurableFiles.deleteTree(staging);
             String reason = e.getMessage();
             recordFailure(job, owner, reason);
             return new JobOutcome(JobOutcome.Status.FAILED, job.id(), null, reason);
         } catch (IOException | RuntimeException e) {
+            progress.stop();
             DurableFiles.deleteTree(staging);
             try {
                 claims.release(job.id(), owner);
@@ -189,7 +199,61 @@ public final class JobProcessor {
             }
             throw e;
         } finally {
+            progress.stop();
             renewal.cancel(false);
+        }
+    }
+
+    /**
+     * Writes a running job's progress figures into its job record every {@code PIPELINE_PROGRESS_SECONDS}, on
+     * the renewal thread (the reading thread only stores numbers). A write is refused once the claim is lost,
+     * and that loss stops the job like a failed renewal. {@link #stop} returns only when no write is running
+     * and none will start, so the final state change is the record's last.
+     */
+    private final class ProgressWriter {
+        final ProgressTracker tracker;
+        private final Job job;
+        private final String owner;
+        private final AtomicReference<IOException> lost;
+        private ScheduledFuture<?> task;
+        private boolean stopped;
+
+        ProgressWriter(Job job, String owner, ProgressTracker tracker, AtomicReference<IOException> lost) {
+            this.job = job;
+            this.owner = owner;
+            this.tracker = tracker;
+            this.lost = lost;
+        }
+
+        synchronized void start() {
+            long every = Math.max(1, config.progressInterval().toMillis());
+            task = renewals.scheduleWithFixedDelay(this::write, every, every, TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void write() {
+            if (stopped) {
+                return;
+            }
+            var figures = tracker.snapshotIfChanged();
+            if (figures == null) {
+                return;
+            }
+            try {
+                claims.updateProgress(job.id(), owner, figures);
+            } catch (ClaimLostException e) {
+                lost.compareAndSet(null, e);
+                LOG.warning("Job " + job.id() + ": " + e.getMessage());
+            } catch (IOException e) {
+                // Figures are for people; the next write brings them up to date. Only a lost claim stops the job.
+                LOG.warning("Job " + job.id() + ": progress not recorded (will try again): " + IoErrors.describe(e));
+            }
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            if (task != null) {
+                task.cancel(false);
+            }
         }
     }
 
@@ -206,13 +270,13 @@ public final class JobProcessor {
         try {
             sweeper.sweep();
         } catch (IOException e) {
-            LOG.warning("Sweeping " + layout.stagingDir() + " failed (will try again later): " + e.getMessage());
+            LOG.warning("Sweeping " + layout.stagingDir() + " failed (will try again later): " + IoErrors.describe(e));
         }
     }
 
     /** Throws {@link Suspension} once the checkpoint is saved, with a sentence for the log. */
     private Manifest produce(Job job, JobRecord record, InputSource input, Path staging, Checkpoint resume,
-                             SuspendCheck suspend) throws IOException {
+                             SuspendCheck suspend, ProgressTracker progress) throws IOException {
         Instant started = clock.instant();
         files.createDirectories(staging);
         long inputBytes = input.size();
@@ -234,8 +298,9 @@ public final class JobProcessor {
         try (JobTransforms open = jobTransforms) {
             StagingOutput out = new StagingOutput(staging, files, config.parts().maxBytes(), config.parts().gzip(), from, suspend::due,
                     open.chain());
+            progress.countRecordsWith(out::recordsSoFar);
             try (out) {
-                content.process(input, job.recordPointer(), out);
+                content.process(input.withProgress(progress), job.recordPointer(), out);
             } catch (Suspension s) {
                 long ms = earlierMs + Duration.between(started, clock.instant()).toMillis();
                 Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
@@ -301,7 +366,7 @@ public final class JobProcessor {
                 claims.renew(job.id(), owner, config.efs().lease());
             } catch (IOException e) {
                 lost.compareAndSet(null, e);
-                LOG.warning("Job " + job.id() + ": lease renewal failed: " + e.getMessage());
+                LOG.warning("Job " + job.id() + ": lease renewal failed: " + IoErrors.describe(e));
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }

@@ -200,6 +200,24 @@ class JobProcessorTest {
     }
 
     @Test
+    void publishesTheSameUploadAgain_underAnotherDatasetAskedForExplicitly() throws IOException {
+        Path file = upload("orders.zip", ordersZip());
+        JobOutcome asA = run(jobFor(file, DatasetName.of("a")), file);
+
+        JobOutcome asB = run(jobFor(file, DatasetName.of("b")), file);
+        JobOutcome asAAgain = run(jobFor(file, DatasetName.of("a")), file);
+
+        assertThat(asA.status()).isEqualTo(JobOutcome.Status.PUBLISHED);
+        assertThat(asB.status()).as(asB.detail()).isEqualTo(JobOutcome.Status.PUBLISHED);
+        assertThat(asB.manifest().dataset()).isEqualTo(DatasetName.of("b"));
+        assertThat(asB.manifest().records()).isEqualTo(3);
+        assertThat(layout.current(DatasetName.of("b"))).hasContent(asB.manifest().version().value());
+        assertThat(asAAgain.status()).isEqualTo(JobOutcome.Status.DUPLICATE);
+        assertThat(asAAgain.detail()).startsWith("already published as a/");
+        assertThat(catalogLines()).hasSize(2);
+    }
+
+    @Test
     void treatsTheSameJobAsADuplicateInAnotherProcessor() throws IOException {
         Path file = upload("orders.zip", ordersZip());
         Job job = jobFor(file, DATASET);
