@@ -9,6 +9,7 @@ import dev.efspipe.lock.FileLocks;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -100,6 +101,7 @@ public final class PluginStore {
                 files.fsyncTree(staging);
                 files.createDirectories(layout.plugin(name));
                 files.moveAtomically(staging, layout.pluginVersion(name, version), false);
+                pauseForTests();
                 files.writeAtomically(layout.pluginCurrent(name), (version.value() + "\n").getBytes(StandardCharsets.UTF_8));
                 return new Published(metadata, true);
             }
@@ -128,6 +130,29 @@ public final class PluginStore {
                     // Tolerated race: its publisher finished (renamed it) or another sweep removed it.
                 }
             }
+        }
+    }
+
+    /**
+     * A system property for the concurrent-publisher test: the milliseconds a publish waits between moving its
+     * version into place and replacing {@code CURRENT}, after printing {@link #PAUSE_MARKER} on standard error.
+     * Unset, a publish never waits.
+     */
+    public static final String PAUSE_PROPERTY = "efspipe.pluginPublishPause";
+    public static final String PAUSE_MARKER = "efspipe: plugin publish paused before CURRENT";
+    private static final long PAUSE_MILLIS = Long.getLong(PAUSE_PROPERTY, 0);
+
+    private static void pauseForTests() throws IOException {
+        if (PAUSE_MILLIS <= 0) {
+            return;
+        }
+        System.err.println(PAUSE_MARKER);
+        System.err.flush();
+        try {
+            Thread.sleep(PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while paused for a test");
         }
     }
 
