@@ -1,5 +1,6 @@
 package dev.efspipe.ingest;
 
+import dev.efspipe.config.IngestRules;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;

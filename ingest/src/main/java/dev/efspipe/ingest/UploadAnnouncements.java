@@ -1,5 +1,6 @@
 package dev.efspipe.ingest;
 
+import dev.efspipe.config.IngestRules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
@@ -8,6 +9,7 @@ import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.RelativePath;
+import dev.efspipe.upload.UploadKey;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +44,7 @@ import java.util.regex.Pattern;
  * <p><b>Keys are decoded exactly once.</b> S3 event notifications form-encode the key ({@code +} is a
  * space, {@code %2B} a plus); it is decoded here, and the job carries the exact key. EventBridge events
  * carry the key as stored and are used as they are. A key is never used as a path: the dataset is
- * derived from it by {@link DatasetName#fromObjectKey}.
+ * derived from it by {@link DatasetName#fromObjectKey}, or, for a key the HTTP API chose, read from it ({@link UploadKey}).
  *
  * <p><b>Out-of-order events.</b> Each distinct object version is its own job, whatever order its
  * announcements arrive in; the processor names a version by the event time, so the dataset's
@@ -293,7 +295,11 @@ public final class UploadAnnouncements {
                     + " (" + IngestRules.MAX_OBJECT_BYTES + ")");
             return out;
         }
-        out.jobs().add(Job.of(source, DatasetName.fromObjectKey(key), at, sequencer, rules.recordPointer(key)));
+        // A key the HTTP API chose carries the upload's dataset and record pointer (see UploadKey).
+        var chosen = source.scheme() == dev.efspipe.job.UploadSource.Scheme.S3 ? UploadKey.parse(key) : java.util.Optional.<UploadKey>empty();
+        DatasetName dataset = chosen.map(UploadKey::effectiveDataset).orElseGet(() -> DatasetName.fromObjectKey(key));
+        String pointer = chosen.map(UploadKey::recordPointer).orElseGet(() -> rules.recordPointer(key));
+        out.jobs().add(Job.of(source, dataset, at, sequencer, pointer));
         return out;
     }
 

@@ -1,5 +1,6 @@
 package dev.efspipe.ingest;
 
+import dev.efspipe.config.IngestRules;
 import dev.efspipe.config.Settings;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.efspipe.ingest;
 
+import dev.efspipe.config.IngestRules;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.json.Json;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.efspipe.ingest;
 
+import dev.efspipe.config.IngestRules;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;

@@ -1,5 +1,6 @@
 package dev.efspipe.ingest;
 
+import dev.efspipe.config.IngestRules;
 import dev.efspipe.job.Job;
 import dev.efspipe.json.Json;
 import org.junit.jupiter.params.ParameterizedTest;

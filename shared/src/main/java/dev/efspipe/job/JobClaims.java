@@ -146,6 +146,15 @@ public final class JobClaims {
         return change(id, owner, JobRecord.State.SUSPENDED, Duration.ZERO, null);
     }
 
+    /** {@link #suspend(JobId, String)} with the figures the job reached (null: keep those the record has). */
+    public JobRecord suspend(JobId id, String owner, JobProgress reached) throws IOException {
+        if (reached == null) {
+            return suspend(id, owner);
+        }
+        return change(id, owner, current -> current.withProgress(reached)
+                .with(JobRecord.State.SUSPENDED, owner, clock.instant(), current.attempts(), clock.instant(), null));
+    }
+
     /** Marks a job failed permanently with a reason a person can act on; later claims of it are duplicates. */
     public JobRecord markFailed(JobId id, String owner, String reason) throws IOException {
         return change(id, owner, JobRecord.State.FAILED, Duration.ZERO, reason);

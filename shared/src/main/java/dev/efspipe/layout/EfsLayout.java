@@ -17,6 +17,7 @@ import java.util.Objects;
  * published/&lt;dataset&gt;/CURRENT     names the newest version (replaced atomically)
  * catalog/journal.ndjson          the shared index, appended under lock
  * failed/&lt;ab&gt;/&lt;jobId&gt;.json        permanent failures with the reason
+ * message/                        the MessageWall file
  * trash/                          unpublished versions on their way out (renamed here, then deleted)
  * plugins/&lt;name&gt;/&lt;version&gt;/      a transform plugin: plugin.jar and plugin.json (immutable)
  * plugins/&lt;name&gt;/CURRENT         names the plugin's version that new jobs use
@@ -99,6 +100,11 @@ public record EfsLayout(Path root) {
 
     public Path failedRecord(JobId id) {
         return failedDir().resolve(id.shard()).resolve(id.value() + ".json");
+    }
+
+    /** The seed's MessageWall: one text file (and its lock file) per wall. */
+    public Path messageDir() {
+        return root.resolve("message");
     }
 
     public Path trashDir() {

@@ -24,7 +24,7 @@ public final class IoErrorChild {
                 }
                 case "list" -> {
                     try (var entries = Files.list(path)) {
-                        long unused = entries.count();
+                        System.out.println("entries: " + entries.count());
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown operation " + args[0]);

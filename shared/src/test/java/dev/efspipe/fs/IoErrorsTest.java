@@ -1,15 +1,15 @@
 package dev.efspipe.fs;
 
 import dev.efspipe.config.Permissions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -268,7 +268,7 @@ class IoErrorsTest {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             PrintStream old = System.out;
             synchronized (IoErrorsTest.class) {
-                System.setOut(new PrintStream(buf, true));
+                System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
                 try {
                     IoErrorChild.main(new String[] {op, path.toString()});
                 } finally {

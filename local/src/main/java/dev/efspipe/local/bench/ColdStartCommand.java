@@ -43,7 +43,7 @@ public final class ColdStartCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "Fresh JVMs per function (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--root", description = "Project root holding ingest/target and processor/target (default: found from the jar).")
+    @Option(names = "--root", description = "Project root holding ingest/target, processor/target and api/target (default: found from the jar).")
     Path root;
 
     private static final List<String> LAMBDA_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
@@ -57,16 +57,20 @@ public final class ColdStartCommand implements Callable<Integer> {
             StackInfo info = stack.info();
             Path ingest = unzip(project.resolve("ingest/target/efspipe-ingest-lambda.zip"), work.resolve("ingest"));
             Path processor = unzip(project.resolve("processor/target/efspipe-processor-lambda.zip"), work.resolve("processor"));
+            Path api = unzip(project.resolve("api/target/efspipe-api-lambda.zip"), work.resolve("api"));
             Map<String, String> env = new HashMap<>(Map.of(
                     "AWS_ACCESS_KEY_ID", info.accessKeyId(), "AWS_SECRET_ACCESS_KEY", info.secretAccessKey(),
                     "AWS_REGION", info.region(), "PIPELINE_SQS_ENDPOINT", info.sqsEndpoint(),
                     "PIPELINE_S3_ENDPOINT", info.s3Endpoint(), "PIPELINE_PROCESS_QUEUE_URL", info.processQueueUrl(),
                     "PIPELINE_INGEST_DEAD_LETTER_QUEUE_URL", info.ingestDeadLetterQueueUrl(),
-                    "PIPELINE_EFS_ROOT", info.efsDir().toString()));
+                    "PIPELINE_EFS_ROOT", info.efsDir().toString(), "PIPELINE_BUCKET", info.bucket()));
 
             List<JsonNode> baseline = new ArrayList<>();
             List<JsonNode> ingestRuns = new ArrayList<>();
             List<JsonNode> processorRuns = new ArrayList<>();
+            List<JsonNode> apiRuns = new ArrayList<>();
+            Path apiRequest = work.resolve("api-request.txt");
+            Files.writeString(apiRequest, "/api/messages");
             Path inbox = Files.createDirectories(new EfsLayout(info.efsDir()).inbox());
             Files.writeString(inbox.resolve("probe.json"), "[{\"id\":1},{\"id\":2}]");
             for (int i = 0; i < runs; i++) {
@@ -82,6 +86,7 @@ public final class ColdStartCommand implements Callable<Integer> {
                         Files.size(inbox.resolve("probe.json"))), DatasetName.of("probe"), Instant.now());
                 Files.write(jobBody, Json.MAPPER.writeValueAsBytes(job));
                 processorRuns.add(run(work, classPath(processor, probe), env, "dev.efspipe.processor.ProcessorHandler", "sqs", jobBody.toString()));
+                apiRuns.add(run(work, classPath(api, probe), env, "dev.efspipe.api.ApiHandler", "http", apiRequest.toString()));
             }
             double base = median(baseline, "totalMs");
             System.out.printf("Cold start, median of %d fresh JVMs each (java %s, flags %s)%n", runs,
@@ -89,7 +94,8 @@ public final class ColdStartCommand implements Callable<Integer> {
             System.out.printf("%-10s %12s %10s %14s %10s %14s%n", "function", "JVM->main ms", "init ms", "1st event ms",
                     "total ms", "total/baseline");
             System.out.printf("%-10s %12.0f %10s %14s %10.0f %14s%n", "baseline", median(baseline, "jvmToMainMs"), "-", "-", base, "1.00");
-            for (var row : List.of(Map.entry("ingest", ingestRuns), Map.entry("processor", processorRuns))) {
+            for (var row : List.of(Map.entry("ingest", ingestRuns), Map.entry("processor", processorRuns),
+                    Map.entry("api", apiRuns))) {
                 double total = median(row.getValue(), "totalMs");
                 System.out.printf("%-10s %12.0f %10.0f %14.0f %10.0f %14.2f%n", row.getKey(), median(row.getValue(), "jvmToMainMs"),
                         median(row.getValue(), "initMs"), median(row.getValue(), "firstEventMs"), total, total / base);

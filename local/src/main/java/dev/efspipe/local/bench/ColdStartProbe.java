@@ -17,8 +17,9 @@ import java.util.List;
  * constructs the handler the way the Lambda runtime does (public no-argument constructor, configuration
  * from the environment) and hands it one event, then prints the timings as one line of JSON.
  *
- * <p>Arguments: {@code none} (baseline: the JVM alone), or a handler class, {@code stream|sqs}, and a file
- * with the event JSON ({@code stream}) or the SQS message body ({@code sqs}).
+ * <p>Arguments: {@code none} (baseline: the JVM alone), or a handler class, {@code stream|sqs|http}, and a file
+ * with the event JSON ({@code stream}), the SQS message body ({@code sqs}) or the path of an HTTP API GET
+ * ({@code http}).
  */
 public final class ColdStartProbe {
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -32,7 +33,20 @@ public final class ColdStartProbe {
             Object handler = Class.forName(args[0]).getDeclaredConstructor().newInstance();
             long t1 = System.nanoTime();
             byte[] event = Files.readAllBytes(Path.of(args[2]));
-            if (args[1].equals("stream")) {
+            if (args[1].equals("http")) {
+                // An HTTP API (payload 2.0) GET of the path in the file, as API Gateway sends it.
+                var http = new com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext.Http();
+                http.setMethod("GET");
+                var ctx = new com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext();
+                ctx.setHttp(http);
+                var request = new com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent();
+                request.setRawPath(new String(event, java.nio.charset.StandardCharsets.UTF_8).trim());
+                request.setRequestContext(ctx);
+                Object response = ((RequestHandler) handler).handleRequest(request, null);
+                if (((com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse) response).getStatusCode() != 200) {
+                    throw new IllegalStateException("the probe's request failed: " + response);
+                }
+            } else if (args[1].equals("stream")) {
                 ((RequestStreamHandler) handler).handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), null);
             } else {
                 SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();

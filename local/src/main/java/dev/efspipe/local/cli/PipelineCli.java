@@ -2,8 +2,8 @@ package dev.efspipe.local.cli;
 
 import dev.efspipe.fs.IoErrors;
 import dev.efspipe.local.bench.BenchCommand;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import java.io.IOException;
 

@@ -28,6 +28,9 @@ final class StackConsole {
         out.printf("  ingest queue       %s  (dead letters: %s)%n", info.ingestQueueUrl(), info.ingestDeadLetterQueueUrl());
         out.printf("  process queue      %s  (dead letters: %s)%n", info.processQueueUrl(), info.processDeadLetterQueueUrl());
         out.printf("  EFS directory      %s%n", info.efsDir());
+        if (info.apiEndpoint() != null) {
+            out.printf("  HTTP API           %s   (web page: %s/)%n", info.apiEndpoint(), info.apiEndpoint());
+        }
     }
 
     static void printManifest(CatalogEntry entry, Manifest manifest, PrintStream out) {

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** Runs the local stack in the foreground until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start the local stack (S3, SQS, EFS directory, Lambda pollers) and run until Ctrl-C.")
+        description = "Start the local stack (S3, SQS, EFS directory, Lambda pollers, HTTP API) and run until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = ".pipeline", description = "Data directory (default ${DEFAULT-VALUE}).")
     Path data;
@@ -28,6 +28,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--sqs-port", defaultValue = "9324", description = "SQS port (default ${DEFAULT-VALUE}; 0 for any).")
     int sqsPort;
 
+    @Option(names = "--api-port", defaultValue = "8080",
+            description = "HTTP API and web page port (default ${DEFAULT-VALUE}; 0 for any; -1 for none).")
+    int apiPort;
+
     @Option(names = "--bucket", defaultValue = "uploads", description = "Upload bucket (default ${DEFAULT-VALUE}).")
     String bucket;
 
@@ -40,7 +44,7 @@ final class UpCommand implements Callable<Integer> {
         }
         Path efsDir = efs != null ? efs.toAbsolutePath() : dataDir.resolve("efs");
         LocalStack stack = LocalStack.start(LocalStack.Options.ephemeral(dataDir).withEfsDir(efsDir)
-                .withPorts(s3Port, sqsPort).withBucket(bucket));
+                .withPorts(s3Port, sqsPort).withBucket(bucket).withApiPort(apiPort));
         Path infoFile = stack.writeInfo();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -55,6 +59,10 @@ final class UpCommand implements Callable<Integer> {
         }));
         StackInfo info = stack.info();
         StackConsole.printInfo(info, System.out);
+        if (info.apiEndpoint() != null) {
+            System.out.printf("%nThe web page and HTTP API: %s/%n"
+                    + "  curl -X POST -d 'Hello from EFS!' %s/api/messages%n", info.apiEndpoint(), info.apiEndpoint());
+        }
         System.out.printf("%nTry it with the AWS CLI:%n"
                 + "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s%n"
                 + "  aws --endpoint-url %s s3 cp some.zip s3://%s/uploads/some.zip%n"

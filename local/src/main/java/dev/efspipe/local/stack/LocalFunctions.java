@@ -2,6 +2,9 @@ package dev.efspipe.local.stack;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.efspipe.api.config.ApiConfig;
+import dev.efspipe.api.ApiHandler;
+import dev.efspipe.api.ApiService;
 import dev.efspipe.config.ClientConfig;
 import dev.efspipe.config.EfsConfig;
 import dev.efspipe.ingest.IngestConfig;
@@ -25,7 +28,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The two functions wired to a local stack's endpoints the way the template wires them in AWS: each gets an
+ * The three functions wired to a local stack's endpoints the way the template wires them in AWS: each gets an
  * environment (the {@code PIPELINE_*} variables of this process, overlaid with what the template would set,
  * pointed at the local servers) and is built by the same {@code fromEnvironment} factory its Lambda handler
  * uses. Only the clients are handed in, for the local servers' credentials.
@@ -33,11 +36,13 @@ import java.util.Map;
 public final class LocalFunctions implements AutoCloseable {
     static final Duration INGEST_TIMEOUT = Duration.ofSeconds(30);
     static final Duration PROCESSOR_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration API_TIMEOUT = Duration.ofSeconds(30);
 
     private final SqsClient sqs;
     private final S3Client s3;
     private final LocalFunction ingest;
     private final LocalFunction processor;
+    private final ApiHandler api;
 
     private LocalFunctions(StackInfo info, LocalStack.Options options, Map<String, String> processEnv) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(info.accessKeyId(), info.secretAccessKey()));
@@ -50,6 +55,12 @@ public final class LocalFunctions implements AutoCloseable {
         this.processor = LocalFunction.of("processor", options.processorTimeout(), 2048,
                 new ProcessorHandler(ProcessorService.fromEnvironment(environment("processor", info, options, processEnv), s3, sqs)),
                 SQSEvent.class, SQSBatchResponse.class);
+        // The presigner signs with the local servers' credentials, read from its environment like Lambda's.
+        Map<String, String> apiEnv = environment("api", info, options, processEnv);
+        apiEnv.put("AWS_ACCESS_KEY_ID", info.accessKeyId());
+        apiEnv.put("AWS_SECRET_ACCESS_KEY", info.secretAccessKey());
+        apiEnv.put(ApiConfig.BUCKET, info.bucket());
+        this.api = new ApiHandler(ApiService.fromEnvironment(apiEnv));
     }
 
     /** The functions as the stack started with {@code options} runs them, against the servers {@code info} names. */
@@ -60,7 +71,7 @@ public final class LocalFunctions implements AutoCloseable {
     /**
      * A function's environment: the {@code PIPELINE_*} variables of {@code processEnv} (so a person can set limits
      * for {@code ./pipeline up} as the template sets them), then the stack's own: its endpoints, queues and EFS
-     * directory, a lease of 60 s, and a suspend margin of a sixth of the timeout (20 s of the default 120 s), so a
+     * directory (after the options' own {@code env}), a lease of 60 s, and a suspend margin of a sixth of the timeout (20 s of the default 120 s), so a
      * short test timeout does not make every part a suspension.
      */
     static Map<String, String> environment(String function, StackInfo info, LocalStack.Options options,
@@ -71,6 +82,7 @@ public final class LocalFunctions implements AutoCloseable {
                 env.put(name, value);
             }
         });
+        env.putAll(options.env());
         env.put(ProcessorConfig.FUNCTION_NAME, function);
         env.put(ClientConfig.REGION, info.region());
         env.put(ClientConfig.S3_ENDPOINT, info.s3Endpoint());
@@ -94,6 +106,11 @@ public final class LocalFunctions implements AutoCloseable {
 
     public S3Client s3() {
         return s3;
+    }
+
+    /** The api handler, which the local API server feeds with HTTP API events. */
+    public ApiHandler api() {
+        return api;
     }
 
     /** {@code ingest} or {@code processor}. */

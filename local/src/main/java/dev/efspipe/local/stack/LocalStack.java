@@ -10,6 +10,7 @@ import dev.efspipe.processor.config.PartFormat;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -52,6 +53,14 @@ public final class LocalStack implements AutoCloseable {
     public static final int MAX_RECEIVE_COUNT = 5;
 
     /**
+     * The bucket answers browsers' cross-origin requests, as the template's bucket CORS rules do: the web
+     * page (served by the API on another port) PUTs files and parts straight to S3 and reads each part's
+     * ETag to complete a multipart upload.
+     */
+    static final CrossOriginResourceSharing BROWSER_UPLOADS = new CrossOriginResourceSharing(
+            List.of("*"), List.of("GET", "PUT", "POST", "HEAD"), List.of("*"), List.of("ETag"), "false");
+
+    /**
      * @param dataDir  where S3 objects (and {@code stack.json}) live
      * @param efsDir   the directory that stands in for the EFS access point
      * @param s3Port   0 for any free port
@@ -61,41 +70,70 @@ public final class LocalStack implements AutoCloseable {
      * @param processorTimeout the processor's timeout, and the process queue's visibility timeout: how long
      *                         until a message that was not deleted (a failure, a job busy elsewhere) comes back
      * @param suspendAfterBytes the processor's {@code PIPELINE_SUSPEND_AFTER_BYTES} (-1: never)
+     * @param apiPort  the HTTP API's port: 0 for any free port, -1 for none
+     * @param env      extra environment for the functions (ingest rules, api settings)
      */
     public record Options(Path dataDir, Path efsDir, int s3Port, int sqsPort, String bucket, boolean pollers,
-                          long partMaxBytes, Duration processorTimeout, long suspendAfterBytes) {
+                          long partMaxBytes, Duration processorTimeout, long suspendAfterBytes, int apiPort,
+                          Map<String, String> env) {
+        public Options {
+            env = Map.copyOf(env);
+        }
+
         public static Options ephemeral(Path dataDir) {
             return new Options(dataDir, dataDir.resolve("efs"), 0, 0, "uploads", true, PartFormat.DEFAULT_MAX_BYTES,
-                    LocalFunctions.PROCESSOR_TIMEOUT, -1);
+                    LocalFunctions.PROCESSOR_TIMEOUT, -1, -1, Map.of());
         }
 
         public Options withPollers(boolean on) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, on, partMaxBytes, processorTimeout, suspendAfterBytes);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, on, partMaxBytes, processorTimeout, suspendAfterBytes,
+                    apiPort, env);
         }
 
         public Options withEfsDir(Path dir) {
-            return new Options(dataDir, dir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout, suspendAfterBytes);
+            return new Options(dataDir, dir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout, suspendAfterBytes,
+                    apiPort, env);
         }
 
         public Options withPorts(int s3, int sqs) {
-            return new Options(dataDir, efsDir, s3, sqs, bucket, pollers, partMaxBytes, processorTimeout, suspendAfterBytes);
+            return new Options(dataDir, efsDir, s3, sqs, bucket, pollers, partMaxBytes, processorTimeout, suspendAfterBytes,
+                    apiPort, env);
         }
 
         public Options withBucket(String name) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, name, pollers, partMaxBytes, processorTimeout, suspendAfterBytes);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, name, pollers, partMaxBytes, processorTimeout, suspendAfterBytes,
+                    apiPort, env);
         }
 
         public Options withPartMaxBytes(long bytes) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, bytes, processorTimeout, suspendAfterBytes);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, bytes, processorTimeout, suspendAfterBytes,
+                    apiPort, env);
         }
 
         public Options withProcessorTimeout(Duration timeout) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, timeout, suspendAfterBytes);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, timeout, suspendAfterBytes,
+                    apiPort, env);
         }
 
         /** Makes the processor stop after writing this many bytes per invocation and continue in the next. */
         public Options withSuspendAfterBytes(long bytes) {
-            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout, bytes);
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout, bytes,
+                    apiPort, env);
+        }
+
+        /** Serves the HTTP API on this port (0: any free port; -1, the default: no API server). */
+        public Options withApiPort(int port) {
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout,
+                    suspendAfterBytes, port, env);
+        }
+
+        /**
+         * Environment variables for the functions, as the template sets them (for example the ingest rules
+         * {@code PIPELINE_ACCEPT_PREFIXES}, or the api's {@code PIPELINE_MULTIPART_THRESHOLD_BYTES}).
+         */
+        public Options withEnv(Map<String, String> variables) {
+            return new Options(dataDir, efsDir, s3Port, sqsPort, bucket, pollers, partMaxBytes, processorTimeout,
+                    suspendAfterBytes, apiPort, variables);
         }
     }
 
@@ -108,6 +146,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalFunctions functions;
     private QueuePoller ingestPoller;
     private QueuePoller processPoller;
+    private LocalApiServer api;
 
     private LocalStack(Options options) {
         this.options = options;
@@ -156,6 +195,7 @@ public final class LocalStack implements AutoCloseable {
         s3Proxy = S3Proxy.builder().blobStore(notifying)
                 .endpoint(URI.create("http://127.0.0.1:" + options.s3Port()))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .corsRules(BROWSER_UPLOADS)
                 .build();
         s3Proxy.start();
         await(Duration.ofSeconds(30), () -> "STARTED".equals(s3Proxy.getState()), "S3Proxy to start");
@@ -165,9 +205,13 @@ public final class LocalStack implements AutoCloseable {
 
         info = new StackInfo(s3Endpoint.toString(), sqsEndpoint.toString(), REGION, ACCESS_KEY, SECRET_KEY,
                 options.bucket(), ingestQueue, ingestDlq, processQueue, processDlq,
-                options.efsDir().toAbsolutePath(), ProcessHandle.current().pid());
+                options.efsDir().toAbsolutePath(), ProcessHandle.current().pid(), null);
 
         functions = LocalFunctions.connect(info, options);
+        if (options.apiPort() >= 0) {
+            api = LocalApiServer.start(options.apiPort(), functions.api(), LocalFunctions.API_TIMEOUT);
+            info = info.withApiEndpoint(api.endpoint().toString());
+        }
         if (options.pollers()) {
             ingestPoller = new QueuePoller(sqs, ingestQueue, arn(ingestQueue), REGION, functions.get("ingest"), 10, 2);
             processPoller = new QueuePoller(sqs, processQueue, arn(processQueue), REGION, functions.get("processor"), 1, 2);
@@ -276,6 +320,7 @@ public final class LocalStack implements AutoCloseable {
         for (AutoCloseable c : List.<AutoCloseable>of(
                 () -> { if (ingestPoller != null) ingestPoller.close(); },
                 () -> { if (processPoller != null) processPoller.close(); },
+                () -> { if (api != null) api.close(); },
                 () -> { if (functions != null) functions.close(); },
                 () -> { if (s3Proxy != null) s3Proxy.stop(); },
                 () -> { if (s3 != null) s3.close(); },

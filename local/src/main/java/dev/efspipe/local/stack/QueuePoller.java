@@ -76,33 +76,41 @@ final class QueuePoller implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            List<Message> messages;
             try {
-                messages = sqs.receiveMessage(ReceiveMessageRequest.builder()
-                        .queueUrl(queueUrl)
-                        .maxNumberOfMessages(batchSize)
-                        .waitTimeSeconds(1)
-                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                        .messageAttributeNames("All")
-                        .build()).messages();
+                pollOnce();
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.log(Level.WARNING, "Polling " + queueUrl + " failed: " + e.getMessage());
                     pause();
                 }
-                continue;
-            }
-            if (messages.isEmpty()) {
-                continue;
-            }
-            // Until the batch is handled its messages are in flight (not visible) on the queue as well.
-            inFlight.incrementAndGet();
-            try {
-                handle(messages);
-            } finally {
-                inFlight.decrementAndGet();
             }
         }
+    }
+
+    /**
+     * One receive (waiting up to a second) and, if it got messages, one invocation with them and the
+     * deletes of those it handled: what each poller thread does in a loop. Returns how many messages the
+     * batch had. Tests that step a pipeline one invocation at a time call it on a poller they never start.
+     */
+    int pollOnce() {
+        List<Message> messages = sqs.receiveMessage(ReceiveMessageRequest.builder()
+                .queueUrl(queueUrl)
+                .maxNumberOfMessages(batchSize)
+                .waitTimeSeconds(1)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageAttributeNames("All")
+                .build()).messages();
+        if (messages.isEmpty()) {
+            return 0;
+        }
+        // Until the batch is handled its messages are in flight (not visible) on the queue as well.
+        inFlight.incrementAndGet();
+        try {
+            handle(messages);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+        return messages.size();
     }
 
     private void handle(List<Message> messages) {

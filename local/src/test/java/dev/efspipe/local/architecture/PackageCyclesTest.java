@@ -11,7 +11,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The package structure of every module's main code (shared, ingest, processor, local): no package cycle
+ * The package structure of every module's main code (shared, ingest, processor, api, local): no package cycle
  * (each package is its own slice, so {@code layout} and {@code job}, or {@code json} and {@code output}, may
  * not depend on each other both ways), and the layering of the design: {@code shared} depends on no function,
  * the functions not on each other nor on {@code local}.
@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Run alone with {@code mvn -B -pl local -am test -Dtest=PackageCyclesTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class PackageCyclesTest {
-    private static final String SHARED = "dev.efspipe.(config|sqs|job|layout|json|lock|fs|publish|catalog|manifest|read)..";
+    private static final String SHARED = "dev.efspipe.(config|sqs|job|layout|json|lock|fs|publish|catalog|manifest|read|upload)..";
     private static JavaClasses classes;
 
     @BeforeAll
@@ -31,7 +31,8 @@ class PackageCyclesTest {
     @Test
     void importsTheMainClassesOfEveryModule() {
         assertThat(classes.stream().map(c -> c.getPackageName()))
-                .contains("dev.efspipe.layout", "dev.efspipe.ingest", "dev.efspipe.processor.json", "dev.efspipe.local.stack");
+                .contains("dev.efspipe.layout", "dev.efspipe.ingest", "dev.efspipe.processor.json", "dev.efspipe.api",
+                        "dev.efspipe.upload", "dev.efspipe.local.stack");
     }
 
     @Test
@@ -43,17 +44,23 @@ class PackageCyclesTest {
     void sharedDependsOnNoFunctionAndNotOnLocal() {
         noClasses().that().resideInAnyPackage(SHARED)
                 .should().dependOnClassesThat().resideInAnyPackage("dev.efspipe.ingest..", "dev.efspipe.processor..",
-                        "dev.efspipe.local..")
+                        "dev.efspipe.api..", "dev.efspipe.local..")
                 .check(classes);
     }
 
     @Test
     void theFunctionsDependNeitherOnEachOtherNorOnLocal() {
         noClasses().that().resideInAPackage("dev.efspipe.ingest..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.efspipe.processor..", "dev.efspipe.local..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.efspipe.processor..", "dev.efspipe.api..",
+                        "dev.efspipe.local..")
                 .check(classes);
         noClasses().that().resideInAPackage("dev.efspipe.processor..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.efspipe.ingest..", "dev.efspipe.local..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.efspipe.ingest..", "dev.efspipe.api..",
+                        "dev.efspipe.local..")
+                .check(classes);
+        noClasses().that().resideInAPackage("dev.efspipe.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.efspipe.ingest..", "dev.efspipe.processor..",
+                        "dev.efspipe.local..")
                 .check(classes);
     }
 }

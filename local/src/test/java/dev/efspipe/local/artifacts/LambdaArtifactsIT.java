@@ -25,11 +25,14 @@ class LambdaArtifactsIT {
             "efspipe-local", "s3proxy", "elasticmq", "scala-", "pekko", "jetty", "netty", "apache-client", "picocli");
 
     @ParameterizedTest
-    @ValueSource(strings = {"ingest", "processor"})
+    @ValueSource(strings = {"ingest", "processor", "api"})
     void zipHasTheHandlerAtTheTopAndItsDependenciesUnderLib(String function) throws IOException {
         try (ZipFile zip = new ZipFile(zipOf(function).toFile())) {
-            String handler = "dev/efspipe/" + function + "/"
-                    + (function.equals("ingest") ? "IngestHandler" : "ProcessorHandler") + ".class";
+            String handler = "dev/efspipe/" + function + "/" + switch (function) {
+                case "ingest" -> "IngestHandler";
+                case "processor" -> "ProcessorHandler";
+                default -> "ApiHandler";
+            } + ".class";
             assertThat(zip.getEntry(handler)).as(handler).isNotNull();
             assertThat(names(zip)).anyMatch(n -> n.matches("lib/efspipe-shared-.*\\.jar"));
             assertThat(names(zip)).filteredOn(n -> n.endsWith(".jar")).allMatch(n -> n.startsWith("lib/"));
@@ -37,7 +40,7 @@ class LambdaArtifactsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ingest", "processor"})
+    @ValueSource(strings = {"ingest", "processor", "api"})
     void zipIsUnder25MegabytesAndHoldsNothingOfTheLocalStack(String function) throws IOException {
         Path path = zipOf(function);
         assertThat(Files.size(path)).isLessThan(MAX_BYTES);
@@ -49,6 +52,15 @@ class LambdaArtifactsIT {
                     assertThat(FORBIDDEN_JARS).as(name).noneMatch(jar::startsWith);
                 }
             }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void apiZipHoldsTheS3ClientAndNoOtherFunction() throws IOException {
+        try (ZipFile zip = new ZipFile(zipOf("api").toFile())) {
+            assertThat(names(zip)).noneMatch(n -> n.startsWith("lib/efspipe-ingest") || n.startsWith("lib/efspipe-processor"))
+                    .noneMatch(n -> n.startsWith("lib/commons-compress"))
+                    .anyMatch(n -> n.matches("lib/s3-.*\\.jar"));
         }
     }
 

@@ -1,14 +1,14 @@
 package dev.efspipe.local.bench;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class JsonBenchCommandTest {
         }
         String printed = out.toString(StandardCharsets.UTF_8);
 
-        assertThat(exit).as("%s%n%s", printed, err).isZero();
+        assertThat(exit).as("%s%n%s", printed, err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(printed).contains("Records: " + records + " (" + layout + ")")
                 .contains("Jackson token scan (baseline)")
                 .contains("Jackson copyCurrentStructure")

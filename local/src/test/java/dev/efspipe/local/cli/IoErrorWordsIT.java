@@ -1,5 +1,6 @@
 package dev.efspipe.local.cli;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,7 @@ package dev.efspipe.local.cli;
 
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.read.DatasetReader;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -30,6 +30,7 @@ class TemplateLeastPrivilegeTest {
 
     private static final String INGEST_FUNCTION = "IngestFunction";
     private static final String PROCESSOR_FUNCTION = "ProcessorFunction";
+    private static final String API_FUNCTION = "ApiFunction";
 
     /**
      * What Lambda needs to attach a function to a VPC: the EC2 part of the AWS managed policy
@@ -131,22 +132,72 @@ class TemplateLeastPrivilegeTest {
     }
 
     @Test
-    void processorReadsTheUploadBucketsObjectsOnly() {
+    void processorReadsTheUploadsUnderTheUploadPrefixOnly() {
         List<Statement> s3 = statementsOfFunction(PROCESSOR_FUNCTION).stream()
                 .filter(statement -> statement.actions().stream().anyMatch(action -> action.startsWith("s3:")))
                 .toList();
         assertThat(s3).as("S3 statements of %s's role", PROCESSOR_FUNCTION).isNotEmpty();
 
         String bucket = template.resourcesOfType("AWS::S3::Bucket").keySet().iterator().next();
-        for (Statement statement : s3) {
+        List<Statement> objectStatements = s3.stream().filter(statement -> !statement.actions().contains("s3:ListBucket")).toList();
+        assertThat(objectStatements).as("object statements").isNotEmpty();
+        for (Statement statement : objectStatements) {
             assertThat(statement.actions()).as("%s: actions", statement.where())
                     .isSubsetOf("s3:GetObject", "s3:GetObjectVersion");
-            assertThat(statement.resources()).as("%s: resources (the bucket's objects)", statement.where())
-                    .containsExactly(Map.of("Fn::Sub", "${" + bucket + ".Arn}/*"));
+            assertThat(statement.resources()).as("%s: resources (the bucket's objects under the upload prefix)", statement.where())
+                    .containsExactly(Map.of("Fn::Sub", "${" + bucket + ".Arn}/${UploadPrefix}*"));
         }
         assertThat(statementsOfFunction(INGEST_FUNCTION).stream().flatMap(statement -> statement.actions().stream()))
                 .as("actions of %s's role: ingest never reads an upload", INGEST_FUNCTION)
                 .noneMatch(action -> action.startsWith("s3:"));
+    }
+
+    /**
+     * S3 answers a GET of a missing key with 404 only to a caller that may list the bucket, else with 403; the
+     * processor treats 404 as permanent (the upload was deleted: {@code failed/}) and 403 as transient (retried
+     * into the dead-letter queue). So its role may list the bucket, only under the upload prefix, and nothing more.
+     */
+    @Test
+    void processorMayListTheBucketUnderTheUploadPrefix_soThatAMissingUploadIsA404() {
+        String bucket = template.resourcesOfType("AWS::S3::Bucket").keySet().iterator().next();
+        List<Statement> list = statementsOfFunction(PROCESSOR_FUNCTION).stream()
+                .filter(statement -> statement.actions().contains("s3:ListBucket"))
+                .toList();
+
+        assertThat(list).as("s3:ListBucket statements of %s's role", PROCESSOR_FUNCTION).singleElement().satisfies(statement -> {
+            assertThat(statement.allows()).isTrue();
+            assertThat(statement.actions()).as("%s: actions", statement.where()).containsExactly("s3:ListBucket");
+            assertThat(statement.resources()).as("%s: the bucket itself", statement.where()).containsExactly(getAtt(bucket, "Arn"));
+            assertThat(statement.body().get("Condition")).as("%s: Condition, the upload prefix when there is one", statement.where())
+                    .isEqualTo(Map.of("Fn::If", List.of("HasUploadPrefix",
+                            Map.of("StringLike", Map.of("s3:prefix", Map.of("Fn::Sub", "${UploadPrefix}*"))),
+                            Map.of("Ref", "AWS::NoValue"))));
+        });
+        assertThat(mapOf(template.conditions().get("HasUploadPrefix")))
+                .isEqualTo(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "UploadPrefix"), "")))));
+        assertThat(template.environmentOf(INGEST_FUNCTION).get("PIPELINE_ACCEPT_PREFIXES"))
+                .as("ingest accepts the keys under the same prefix").isEqualTo(Template.ref("UploadPrefix"));
+    }
+
+    @Test
+    void apiWritesAndHeadsUploadsUnderTheUploadPrefixOnlyAndUsesNoQueue() {
+        List<Statement> s3 = statementsOfFunction(API_FUNCTION).stream()
+                .filter(statement -> statement.actions().stream().anyMatch(action -> action.startsWith("s3:")))
+                .toList();
+        assertThat(s3.stream().flatMap(statement -> statement.actions().stream()))
+                .as("S3 actions of %s's role: presigned PUTs and multipart uploads are signed with its credentials, so they"
+                        + " may do exactly what it may", API_FUNCTION)
+                .containsExactlyInAnyOrder("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts",
+                        "s3:GetObject");
+        String bucket = template.resourcesOfType("AWS::S3::Bucket").keySet().iterator().next();
+        for (Statement statement : s3) {
+            assertThat(statement.resources()).as("%s: resources (objects under the upload prefix only)", statement.where())
+                    .containsExactly(Map.of("Fn::Sub", "${" + bucket + ".Arn}/${UploadPrefix}*"));
+        }
+        assertThat(statementsOfFunction(API_FUNCTION).stream().flatMap(statement -> statement.actions().stream()))
+                .as("actions of %s's role", API_FUNCTION)
+                .noneMatch(action -> action.startsWith("sqs:"))
+                .contains("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.efspipe.local.deploy;
 
 import dev.efspipe.config.ClientConfig;
+import dev.efspipe.api.config.ApiConfig;
 import dev.efspipe.config.Settings;
 import dev.efspipe.ingest.IngestConfig;
 import dev.efspipe.processor.config.ProcessorConfig;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code template.yaml} and the README against the code the functions run. "Read by the code" is what the
  * functions' configuration reads through {@link Settings}, the one reader: {@link Settings#namesRead()} after
- * building each function's configuration record ({@link IngestConfig#from}, {@link ProcessorConfig#from}).
+ * building each function's configuration record ({@link IngestConfig#from}, {@link ProcessorConfig#from}, {@link ApiConfig#from}).
  * The README's configuration table lists exactly those; every variable the template sets is one of them (a
  * renamed or removed setting would otherwise be silently ignored in AWS); and every {@code PIPELINE_*} string
  * literal in the main sources of the modules that go into the Lambda zips is one of them (so no code reads a
@@ -34,12 +35,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TemplateMatchesTheCodeTest {
 
     /** The modules whose code runs in Lambda; {@code local} only sets variables for them. */
-    private static final List<String> LAMBDA_MODULES = List.of("shared", "ingest", "processor");
+    private static final List<String> LAMBDA_MODULES = List.of("shared", "ingest", "processor", "api");
     /** A whole string literal that is a pipeline variable's name, e.g. {@code "PIPELINE_S3_ENDPOINT"}. */
     private static final Pattern VARIABLE_LITERAL = Pattern.compile("\"(PIPELINE_[A-Z0-9_]+)\"");
 
     /** Each function's configuration, as its {@code fromEnvironment} factory reads it. */
-    private static final List<Function<Settings, ?>> FUNCTION_CONFIGS = List.of(IngestConfig::from, ProcessorConfig::from);
+    private static final List<Function<Settings, ?>> FUNCTION_CONFIGS = List.of(IngestConfig::from, ProcessorConfig::from,
+            ApiConfig::from);
 
     private static Template template;
     private static Map<String, Path> literalsInTheCode;
@@ -50,7 +52,7 @@ class TemplateMatchesTheCodeTest {
         template = Template.ofProject();
         // The required variables set, so that every reader reads to its end.
         Settings settings = Settings.environment(Map.of(ClientConfig.PROCESS_QUEUE_URL, "http://127.0.0.1:1/q",
-                IngestConfig.DEAD_LETTER_QUEUE_URL, "http://127.0.0.1:1/dlq"));
+                IngestConfig.DEAD_LETTER_QUEUE_URL, "http://127.0.0.1:1/dlq", ApiConfig.BUCKET, "uploads"));
         FUNCTION_CONFIGS.forEach(config -> assertThat(config.apply(settings)).isNotNull());
         readByTheCode = new TreeSet<>(settings.namesRead());
         literalsInTheCode = new TreeMap<>();

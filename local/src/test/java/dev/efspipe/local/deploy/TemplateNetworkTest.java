@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class TemplateNetworkTest {
 
     private static final String PROCESSOR_FUNCTION = "ProcessorFunction";
+    private static final String API_FUNCTION = "ApiFunction";
     /** The condition under which the stack creates its own VPC. */
     private static final String CREATE_VPC = "CreateVpc";
     /** The parameter that names the VPC; empty means "create one". */
@@ -106,6 +107,12 @@ class TemplateNetworkTest {
     }
 
     @Test
+    void apiFunctionRunsInTheSubnetsThatHaveTheMountTargets() {
+        assertThat(mapOf(template.propertiesOf(API_FUNCTION).get("VpcConfig")).get("SubnetIds"))
+                .isEqualTo(mapOf(template.propertiesOf(PROCESSOR_FUNCTION).get("VpcConfig")).get("SubnetIds"));
+    }
+
+    @Test
     void everySubnetOfTheProcessorHasAMountTarget() {
         Map<String, Object> vpcConfig = mapOf(template.propertiesOf(PROCESSOR_FUNCTION).get("VpcConfig"));
         List<Object> functionSubnets = listOf(vpcConfig.get("SubnetIds"));
@@ -121,8 +128,10 @@ class TemplateNetworkTest {
     @Test
     void mountTargetsAdmitNfsFromTheFunctionsOnly() {
         Set<String> functionGroups = new TreeSet<>();
-        listOf(mapOf(template.propertiesOf(PROCESSOR_FUNCTION).get("VpcConfig")).get("SecurityGroupIds"))
-                .forEach(group -> functionGroups.add(getAttResource(group, "SecurityGroupIds of " + PROCESSOR_FUNCTION)));
+        for (String function : List.of(PROCESSOR_FUNCTION, API_FUNCTION)) {
+            listOf(mapOf(template.propertiesOf(function).get("VpcConfig")).get("SecurityGroupIds"))
+                    .forEach(group -> functionGroups.add(getAttResource(group, "SecurityGroupIds of " + function)));
+        }
 
         Set<String> mountTargetGroups = new TreeSet<>();
         template.resourcesOfType("AWS::EFS::MountTarget").forEach((id, mountTarget) ->
@@ -135,8 +144,10 @@ class TemplateNetworkTest {
         List<String> problems = new ArrayList<>();
         for (String group : mountTargetGroups) {
             Map<String, Map<String, Object>> rules = ingressRules(group);
-            assertThat(rules.values()).as("ingress rules of %s", group)
-                    .anyMatch(rule -> functionGroups.contains(sourceGroup(rule)));
+            for (String functionGroup : functionGroups) {
+                assertThat(rules.values()).as("ingress rules of %s from %s", group, functionGroup)
+                        .anyMatch(rule -> functionGroup.equals(sourceGroup(rule)));
+            }
             rules.forEach((where, rule) -> {
                 boolean nfs = List.of("tcp", "6").contains(String.valueOf(rule.get("IpProtocol")))
                         && template.intValue(rule.get("FromPort")) == NFS_PORT

@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Every GET is pinned to the announced object: by version id when the bucket is versioned, else by
  * {@code If-Match} on the ETag. If the key was overwritten since the announcement, the read fails as a
- * permanent error for this job (the new object has its own announcement and job).
+ * permanent error for this job (the new object has its own announcement and job); so does a 404, an object
+ * deleted since (S3 answers 404 only to a caller that may list the bucket: without {@code s3:ListBucket} a
+ * missing key is a 403). A 403 is transient, and its message names the permission or the credentials refused.
  */
 public final class S3InputSource implements InputSource {
     static final int BLOCK = 8 * 1024 * 1024;
@@ -81,7 +83,7 @@ public final class S3InputSource implements InputSource {
     private ResponseInputStream<GetObjectResponse> get(long from, long toInclusive) throws IOException {
         GetObjectRequest.Builder req = GetObjectRequest.builder()
                 .bucket(source.bucket()).key(source.key()).range("bytes=" + from + "-" + toInclusive);
-        if (source.versionId() != null && !source.versionId().isEmpty() && !source.versionId().equals("null")) {
+        if (pinnedToVersion()) {
             req.versionId(source.versionId());
         } else if (source.eTag() != null && !source.eTag().isEmpty()) {
             req.ifMatch("\"" + source.eTag() + "\"");
@@ -89,11 +91,19 @@ public final class S3InputSource implements InputSource {
         try {
             return s3.getObject(req.build());
         } catch (NoSuchKeyException e) {
-            throw new InvalidInputException(describe() + " no longer exists (deleted after it was announced)", e);
+            throw new InvalidInputException(describe() + ": the object no longer exists (S3 answered 404 NoSuchKey: it was"
+                    + " deleted after it was announced); there is nothing to process", e);
         } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new InvalidInputException(describe() + ": the object no longer exists (S3 answered 404 " + code(e)
+                        + "); there is nothing to process", e);
+            }
             if (e.statusCode() == 412) {
                 throw new InvalidInputException(describe() + " changed after it was announced (ETag "
                         + source.eTag() + " no longer matches); its new content has its own job", e);
+            }
+            if (e.statusCode() == 403) {
+                throw new IOException(forbidden(e), e);
             }
             throw new IOException("S3 GET of " + describe() + " bytes " + from + "-" + toInclusive
                     + " failed: " + e.getMessage(), e);
@@ -102,7 +112,37 @@ public final class S3InputSource implements InputSource {
         }
     }
 
-    /** Read-only channel over the object; one block of read-ahead. Not thread-safe, like any channel. */
+    /**
+     * A 403 in words: which permission the processor lacks (transient: the job is retried, and lands in the
+     * dead-letter queue if nobody grants it), or that its credentials were refused.
+     */
+    private String forbidden(S3Exception e) {
+        String code = code(e);
+        String object = "arn:aws:s3:::" + source.bucket() + "/" + source.key();
+        return switch (code) {
+            case "AccessDenied" -> "S3 refused to read " + describe() + " (403 AccessDenied): the processor's role needs "
+                    + (pinnedToVersion() ? "s3:GetObjectVersion" : "s3:GetObject") + " on " + object
+                    + ", and s3:ListBucket on arn:aws:s3:::" + source.bucket() + " (for the upload prefix) so that an object"
+                    + " deleted after its announcement answers 404, a permanent failure, instead of 403; the job is retried";
+            case "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired" ->
+                    "S3 refused the processor's credentials reading " + describe() + " (403 " + code + ": "
+                    + e.awsErrorDetails().errorMessage() + "): check the access key and secret it signs with (in Lambda,"
+                    + " its role's temporary credentials); the job is retried";
+            default -> "S3 refused to read " + describe() + " (403 " + code + ": "
+                    + (e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage()) + "); the job is retried";
+        };
+    }
+
+    private boolean pinnedToVersion() {
+        return source.versionId() != null && !source.versionId().isEmpty() && !source.versionId().equals("null");
+    }
+
+    private static String code(S3Exception e) {
+        return e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null ? e.awsErrorDetails().errorCode()
+                : String.valueOf(e.statusCode());
+    }
+
+        /** Read-only channel over the object; one block of read-ahead. Not thread-safe, like any channel. */
     private final class RangeChannel extends ReadOnlyChannel {
         private long position;
         private boolean open = true;

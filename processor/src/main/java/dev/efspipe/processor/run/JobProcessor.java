@@ -164,7 +164,9 @@ public final class JobProcessor {
                     manifest = produce(job, record, input, staging, checkpoint, suspend, progress.tracker);
                 } catch (Suspension s) {
                     progress.stop();
-                    claims.suspend(job.id(), owner);
+                    // The record shows how far this invocation got until the next one reports (a short
+                    // invocation may end before its first periodic write).
+                    claims.suspend(job.id(), owner, progress.tracker.now());
                     return new JobOutcome(JobOutcome.Status.SUSPENDED, job.id(), null, s.getMessage());
                 }
             }

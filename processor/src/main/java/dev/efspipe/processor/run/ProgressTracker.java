@@ -51,6 +51,11 @@ final class ProgressTracker implements Progress {
         return snapshot(done, total, count);
     }
 
+    /** The figures now (the same one read twice is fine), or null when nothing was read yet. */
+    synchronized JobProgress now() {
+        return totalBytes < 0 ? null : snapshot(bytesRead, totalBytes, recordCount.getAsLong());
+    }
+
     /** The final figures: the whole upload read, {@code records} written. */
     JobProgress last(long total, long records) {
         return snapshot(Math.max(total, bytesRead), total, records);

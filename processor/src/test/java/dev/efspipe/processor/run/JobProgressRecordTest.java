@@ -101,6 +101,34 @@ class JobProgressRecordTest {
         assertThat(last.progress().percent()).isEqualTo(100.0);
     }
 
+    @Test
+    void shouldKeepTheFiguresItReached_whenTheJobSuspends() throws Exception {
+        StringBuilder doc = new StringBuilder("[");
+        for (int i = 0; i < 5_000; i++) {
+            doc.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"item\":\"item-").append(i).append("\"}");
+        }
+        Path input = efsRoot.resolveSibling(efsRoot.getFileName() + "-orders.json");
+        java.nio.file.Files.writeString(input, doc.append("]"));
+        long size = java.nio.file.Files.size(input);
+        Job job = Job.of(UploadSource.file("orders.json", "tag", size), DatasetName.of("orders"), Instant.now());
+        // No periodic write in this run: the figures on the suspended record come from the suspension itself.
+        ProcessorConfig config = ProcessorConfig.forEfsRoot(efsRoot).withPartMaxBytes(4096).withProgressInterval(Duration.ofHours(1));
+        JobProcessor processor = new JobProcessor(config, Clock.systemUTC());
+        JobClaims claims = new JobClaims(processor.layout(), null, Duration.ofSeconds(5), Clock.systemUTC());
+
+        JobOutcome outcome = processor.run(job, new dev.efspipe.processor.input.FileInputSource(input), "test-owner",
+                written -> written >= 20_000);
+
+        assertThat(outcome.status()).isEqualTo(JobOutcome.Status.SUSPENDED);
+        JobRecord record = claims.read(job.id()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobRecord.State.SUSPENDED);
+        assertThat(record.progress()).as("how far the invocation got").isNotNull();
+        assertThat(record.progress().records()).isPositive().isLessThan(5_000);
+        assertThat(record.progress().bytesRead()).isPositive().isLessThanOrEqualTo(size);
+        assertThat(record.progress().totalBytes()).isEqualTo(size);
+        assertThat(record.progress().percent()).isPositive().isLessThanOrEqualTo(100.0);
+    }
+
     private static JobProgress awaitProgress(JobClaims claims, Job job, Predicate<JobProgress> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         JobProgress seen = null;

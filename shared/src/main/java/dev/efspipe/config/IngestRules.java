@@ -1,6 +1,4 @@
-package dev.efspipe.ingest;
-
-import dev.efspipe.config.Settings;
+package dev.efspipe.config;
 
 import java.util.ArrayList;
 import java.util.Comparator;
