@@ -33,6 +33,9 @@ final class PluginJars {
             args.add(file.toString());
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IllegalStateException("These tests build plugin jars with javac: run them on a JDK, not a JRE");
+        }
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         if (!sources.isEmpty() && javac.run(null, null, errors, args.toArray(new String[0])) != 0) {
             throw new IllegalStateException("The plugin does not compile:\n" + errors.toString(StandardCharsets.UTF_8));
