@@ -115,55 +115,32 @@ public final class IoErrors {
         return byReason(e.getMessage(), null, null);
     }
 
-    /** Words for the operating system's reason (strerror text, as the JDK passes it on). */
+    /**
+     * Words for the operating system's reason, the strerror text the JDK passes on ("No space left on device").
+     * Only a reason that is exactly such a text is put in other words; any other message is kept as it is.
+     */
     private static String byReason(String reason, String file, String other) {
         String r = reason == null ? "" : reason.trim();
-        String lower = r.toLowerCase(Locale.ROOT);
         String where = file == null ? "" : ": " + file + (other == null ? "" : " (and " + other + ")");
-        if (lower.equals("permission denied")) {
-            return file != null ? permission(file, other) : "permission denied (the path was not given)";
-        }
-        if (lower.equals("no such file or directory")) {
-            return file != null ? missing(file, other) : "no such file or directory";
-        }
-        if (lower.contains("no space left on device")) {
-            return "no space left: the file system is full" + where + space(file);
-        }
-        if (lower.contains("disk quota exceeded")) {
-            return "the disk quota is used up (no space left for this user)" + where;
-        }
-        if (lower.contains("read-only file system")) {
-            return "the file system is read-only, nothing can be written to it" + where + store(file);
-        }
-        if (lower.equals("not a directory")) {
-            return "not a directory: a part of the path is a file" + where + fileOnTheWay(file);
-        }
-        if (lower.equals("is a directory")) {
-            return "is a directory, not a file" + where;
-        }
-        if (lower.contains("stale file handle")) {
-            return "stale file handle: the file was removed or replaced on the file server (NFS/EFS) while in use" + where;
-        }
-        if (lower.contains("input/output error")) {
-            return "input/output error: the device or the network file system failed" + where;
-        }
-        if (lower.contains("too many open files")) {
-            return "too many open files in this process (raise the limit: ulimit -n)" + where;
-        }
-        if (lower.contains("operation not permitted")) {
-            return "operation not permitted: only the owner (or root) may do this, and an EFS access point acts as its"
-                    + " own user" + where;
-        }
-        if (lower.contains("file name too long")) {
-            return "the file name is too long for the file system" + where;
-        }
-        if (lower.contains("directory not empty")) {
-            return "the directory is not empty" + where;
-        }
-        if (lower.contains("file exists")) {
-            return "already exists" + where;
-        }
-        return (r.isEmpty() ? "input/output failure" : r) + where;
+        return switch (r.toLowerCase(Locale.ROOT)) {
+            case "permission denied" -> file != null ? permission(file, other) : "permission denied (the path was not given)";
+            case "no such file or directory" -> file != null ? missing(file, other) : "no such file or directory";
+            case "no space left on device" -> "no space left: the file system is full" + where + space(file);
+            case "disk quota exceeded" -> "the disk quota is used up (no space left for this user)" + where;
+            case "read-only file system" -> "the file system is read-only, nothing can be written to it" + where + store(file);
+            case "not a directory" -> "not a directory: a part of the path is a file" + where + fileOnTheWay(file);
+            case "is a directory" -> "is a directory, not a file" + where;
+            case "stale file handle", "stale nfs file handle" ->
+                    "stale file handle: the file was removed or replaced on the file server (NFS/EFS) while in use" + where;
+            case "input/output error" -> "input/output error: the device or the network file system failed" + where;
+            case "too many open files" -> "too many open files in this process (raise the limit: ulimit -n)" + where;
+            case "operation not permitted" -> "operation not permitted: only the owner (or root) may do this, and an EFS"
+                    + " access point acts as its own user" + where;
+            case "file name too long" -> "the file name is too long for the file system" + where;
+            case "directory not empty" -> "the directory is not empty" + where;
+            case "file exists" -> "already exists" + where;
+            default -> (r.isEmpty() ? "input/output failure" : r) + where;
+        };
     }
 
     private static String missing(String file, String other) {

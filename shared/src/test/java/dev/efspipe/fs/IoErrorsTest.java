@@ -245,6 +245,9 @@ class IoErrorsTest {
     @Test
     void aMessageItDoesNotKnow_isKeptAsItIs() {
         assertThat(IoErrors.describe(new IOException("Could not send job 1 to q: throttled"))).isEqualTo("Could not send job 1 to q: throttled");
+        assertThat(IoErrors.describe(new IOException("the target file exists already, and no space left on device was reported")))
+                .as("only a reason that is exactly the system's text is reworded")
+                .isEqualTo("the target file exists already, and no space left on device was reported");
     }
 
     private static void mount(Path at, String options) throws Exception {

@@ -132,7 +132,7 @@ class TemplateLeastPrivilegeTest {
     }
 
     @Test
-    void processorReadsTheUploadsUnderTheUploadPrefixOnly() {
+    void processorReadsTheUploadsUnderTheAcceptedKeyPrefixOnly() {
         List<Statement> s3 = statementsOfFunction(PROCESSOR_FUNCTION).stream()
                 .filter(statement -> statement.actions().stream().anyMatch(action -> action.startsWith("s3:")))
                 .toList();
@@ -144,8 +144,8 @@ class TemplateLeastPrivilegeTest {
         for (Statement statement : objectStatements) {
             assertThat(statement.actions()).as("%s: actions", statement.where())
                     .isSubsetOf("s3:GetObject", "s3:GetObjectVersion");
-            assertThat(statement.resources()).as("%s: resources (the bucket's objects under the upload prefix)", statement.where())
-                    .containsExactly(Map.of("Fn::Sub", "${" + bucket + ".Arn}/${UploadPrefix}*"));
+            assertThat(statement.resources()).as("%s: resources (the bucket's objects under the accepted key prefix)", statement.where())
+                    .containsExactly(Map.of("Fn::Sub", "${" + bucket + ".Arn}/${AcceptedKeyPrefix}*"));
         }
         assertThat(statementsOfFunction(INGEST_FUNCTION).stream().flatMap(statement -> statement.actions().stream()))
                 .as("actions of %s's role: ingest never reads an upload", INGEST_FUNCTION)
@@ -155,10 +155,10 @@ class TemplateLeastPrivilegeTest {
     /**
      * S3 answers a GET of a missing key with 404 only to a caller that may list the bucket, else with 403; the
      * processor treats 404 as permanent (the upload was deleted: {@code failed/}) and 403 as transient (retried
-     * into the dead-letter queue). So its role may list the bucket, only under the upload prefix, and nothing more.
+     * into the dead-letter queue). So its role may list the bucket, only under the accepted key prefix, and nothing more.
      */
     @Test
-    void processorMayListTheBucketUnderTheUploadPrefix_soThatAMissingUploadIsA404() {
+    void processorMayListTheBucketUnderTheAcceptedKeyPrefix_soThatAMissingUploadIsA404() {
         String bucket = template.resourcesOfType("AWS::S3::Bucket").keySet().iterator().next();
         List<Statement> list = statementsOfFunction(PROCESSOR_FUNCTION).stream()
                 .filter(statement -> statement.actions().contains("s3:ListBucket"))
@@ -169,14 +169,14 @@ class TemplateLeastPrivilegeTest {
             assertThat(statement.actions()).as("%s: actions", statement.where()).containsExactly("s3:ListBucket");
             assertThat(statement.resources()).as("%s: the bucket itself", statement.where()).containsExactly(getAtt(bucket, "Arn"));
             assertThat(statement.body().get("Condition")).as("%s: Condition, the upload prefix when there is one", statement.where())
-                    .isEqualTo(Map.of("Fn::If", List.of("HasUploadPrefix",
-                            Map.of("StringLike", Map.of("s3:prefix", Map.of("Fn::Sub", "${UploadPrefix}*"))),
+                    .isEqualTo(Map.of("Fn::If", List.of("HasAcceptedKeyPrefix",
+                            Map.of("StringLike", Map.of("s3:prefix", Map.of("Fn::Sub", "${AcceptedKeyPrefix}*"))),
                             Map.of("Ref", "AWS::NoValue"))));
         });
-        assertThat(mapOf(template.conditions().get("HasUploadPrefix")))
-                .isEqualTo(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "UploadPrefix"), "")))));
+        assertThat(mapOf(template.conditions().get("HasAcceptedKeyPrefix")))
+                .isEqualTo(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "AcceptedKeyPrefix"), "")))));
         assertThat(template.environmentOf(INGEST_FUNCTION).get("PIPELINE_ACCEPT_PREFIXES"))
-                .as("ingest accepts the keys under the same prefix").isEqualTo(Template.ref("UploadPrefix"));
+                .as("ingest accepts the keys under the same prefix").isEqualTo(Template.ref("AcceptedKeyPrefix"));
     }
 
     @Test
