@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,6 +144,60 @@ class TransformJobTest {
         assertThat(second.manifest().lineage().transforms().get(0).version()).isEqualTo(v2.version());
         assertThat(second.manifest().lineage().transforms().get(0).sha256()).isEqualTo(v2.sha256()).isNotEqualTo(v1.sha256());
         assertThat(transforms.plugins().loadedVersions()).containsExactly("tag@" + v2.version());
+    }
+
+    @Test
+    void aVersionPublishedWhileAJobRunsIsNotUsedByItButByTheNextJob() throws IOException {
+        processorWith(TransformRules.NONE, 1024);
+        PluginMetadata v1 = publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
+        Path input = upload("big.json", "[" + String.join(",", Collections.nCopies(400, "{\"id\":12345}")) + "]");
+        List<PluginMetadata> publishedMidJob = new ArrayList<>();
+        // The budget check runs at each closed part, in the middle of the job: publish v2 there, once, and go on.
+        SuspendCheck publishAfterTheFirstPart = written -> {
+            if (written > 0 && publishedMidJob.isEmpty()) {
+                try {
+                    publishedMidJob.add(publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "two")));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return false;
+        };
+
+        JobOutcome running = run(input, chain("tag"), publishAfterTheFirstPart);
+        JobOutcome next = run(upload("next.json", "[{\"id\":1}]"), chain("tag"));
+
+        assertThat(publishedMidJob).as("v2 was published while the job ran").hasSize(1);
+        assertThat(running.status()).isEqualTo(JobOutcome.Status.PUBLISHED);
+        assertThat(running.manifest().parts()).hasSizeGreaterThan(2);
+        assertThat(records(running.manifest())).hasSize(400).allMatch(r -> r.startsWith("{\"v\":\"one\""));
+        assertThat(running.manifest().lineage().transforms().get(0).version()).isEqualTo(v1.version());
+        assertThat(records(next.manifest())).containsExactly("{\"v\":\"two\",\"r\":{\"id\":1}}");
+        assertThat(next.manifest().lineage().transforms().get(0).version()).isEqualTo(publishedMidJob.get(0).version());
+    }
+
+    @Test
+    void theProcessorOnlyReadsPluginsAndWritesNothingThere() throws IOException {
+        publish("tag", "Tag", TestPlugins.tagging("Tag", "tag", "one"));
+        Map<String, String> before = tree(new EfsLayout(efs).pluginsDir());
+
+        JobOutcome first = run(upload("a.json", "[1]"), chain("tag"));
+        JobOutcome failed = run(upload("b.json", "[2]"), chain("tag|nope"));
+
+        assertThat(first.status()).isEqualTo(JobOutcome.Status.PUBLISHED);
+        assertThat(failed.status()).isEqualTo(JobOutcome.Status.FAILED);
+        assertThat(tree(new EfsLayout(efs).pluginsDir())).as("plugins/ after two jobs").isEqualTo(before);
+    }
+
+    /** Every path under {@code dir} with its size and modification time. */
+    private static Map<String, String> tree(Path dir) throws IOException {
+        Map<String, String> entries = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.toList()) {
+                entries.put(dir.relativize(p).toString(), Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis());
+            }
+        }
+        return entries;
     }
 
     @Test
