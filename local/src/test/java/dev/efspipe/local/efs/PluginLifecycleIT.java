@@ -143,18 +143,40 @@ class PluginLifecycleIT {
         Run run = cli("process", Files.writeString(work.resolve("people.json"), CUSTOMERS).toString(), "--efs", efs.toString(),
                 "--transform", "explode");
 
+        assertFailedWithNothingPublished(run, "Transform 'explode@" + version
+                + "' threw java.lang.IllegalStateException: no bobs (record 1 of people.json)");
+    }
+
+    @Test
+    void aPluginThatReturnsInvalidJsonFailsTheJobNamingItAndTheRecordAndNothingIsPublished() throws Exception {
+        Path jar = PluginJars.transform(work.resolve("truncate.jar"), "Truncate", "truncate",
+                "return new String(record, StandardCharsets.UTF_8).contains(\"bob\") ? \"{\\\"id\\\":\".getBytes(StandardCharsets.UTF_8) : record;");
+        assertThat(cli("plugin", "publish", "truncate", jar.toString(), "--efs", efs.toString()).exit()).isZero();
+        String version = Files.readString(efs.resolve("plugins/truncate/CURRENT")).trim();
+
+        Run run = cli("process", Files.writeString(work.resolve("people.json"), CUSTOMERS).toString(), "--efs", efs.toString(),
+                "--transform", "truncate");
+
+        String reason = assertFailedWithNothingPublished(run, "Transform 'truncate@" + version + "' returned invalid JSON: ");
+        assertThat(reason).endsWith(" (record 1 of people.json)");
+    }
+
+    /** The run failed permanently with {@code reason} (exit 2, the failure record), and left no dataset and no staging. */
+    private String assertFailedWithNothingPublished(Run run, String reason) throws IOException {
         assertThat(run.exit()).as(run.output()).isEqualTo(2);
-        String reason = "Transform 'explode@" + version + "' threw java.lang.IllegalStateException: no bobs (record 1 of people.json)";
         assertThat(run.output()).contains(reason);
         assertThat(new EfsLayout(efs).dataset(DatasetName.of("people"))).doesNotExist();
+        FailureRecord failure;
         try (Stream<Path> failed = Files.walk(new EfsLayout(efs).failedDir())) {
             List<Path> records = failed.filter(Files::isRegularFile).toList();
-            assertThat(records).singleElement().satisfies(f ->
-                    assertThat(Json.MAPPER.readValue(f.toFile(), FailureRecord.class).reason()).isEqualTo(reason));
+            assertThat(records).hasSize(1);
+            failure = Json.MAPPER.readValue(records.get(0).toFile(), FailureRecord.class);
         }
+        assertThat(failure.reason()).startsWith(reason);
         try (Stream<Path> staging = Files.list(new EfsLayout(efs).stagingDir())) {
             assertThat(staging).isEmpty();
         }
+        return failure.reason();
     }
 
     @Test
