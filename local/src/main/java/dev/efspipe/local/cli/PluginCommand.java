@@ -97,12 +97,12 @@ final class PluginCommand {
                 System.out.println("No plugins in " + efs.toAbsolutePath().resolve("plugins"));
                 return 0;
             }
-            System.out.printf("%-24s %-32s %-8s %-12s %-24s %s%n", "PLUGIN", "VERSION", "CURRENT", "SHA-256", "PUBLISHED", "SOURCE");
+            System.out.printf("%-24s %-33s %-8s %-12s %-30s %s%n", "PLUGIN", "VERSION", "CURRENT", "SHA-256", "PUBLISHED", "SOURCE");
             for (PluginName n : names) {
                 Optional<Version> current = store.current(n);
                 for (Version v : store.versions(n)) {
                     PluginMetadata m = store.metadata(n, v);
-                    System.out.printf("%-24s %-32s %-8s %-12s %-24s %s%n", n, v, current.equals(Optional.of(v)) ? "*" : "",
+                    System.out.printf("%-24s %-33s %-8s %-12s %-30s %s%n", n, v, current.equals(Optional.of(v)) ? "*" : "",
                             m.sha256().substring(0, 12), m.publishedAt(), m.source());
                 }
             }
