@@ -128,39 +128,49 @@ public final class DurableFiles {
     /**
      * Creates {@code file} with {@code content} only if it does not exist yet (exclusive create, the
      * primitive behind job claims). Returns false, writing nothing, when it exists.
+     *
+     * <p>Readers never see it empty or half written: the content goes to a temporary sibling first, is
+     * fsynced, and then appears under its name by {@code link(2)}, which fails when the name exists (an
+     * exclusive create that is whole from its first instant; EFS and local file systems both support
+     * hard links). A plain {@code O_CREAT|O_EXCL} create followed by a write shows lock-free readers (the
+     * API's job status, a container) an empty file in between.
      */
     public boolean createExclusively(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            writeNew(tmp, content);
+            try {
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        fsyncDirectory(file.getParent());
+        return true;
+    }
+
+    private void writeNew(Path file, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
             setMode(file, false);
+            ByteBuffer buf = ByteBuffer.wrap(content);
             try {
-                ch.write(ByteBuffer.wrap(content));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
                 ch.force(true);
             } catch (IOException e) {
                 throw IoErrors.onPath(e, file);
             }
-        } catch (FileAlreadyExistsException e) {
-            return false;
         }
-        fsyncDirectory(file.getParent());
-        return true;
     }
 
     /** Replaces {@code target} with {@code content} atomically: readers see the old or the new bytes, never a mix. */
     public void writeAtomically(Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false))) {
-                setMode(tmp, false);
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                try {
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
-                    }
-                    ch.force(true);
-                } catch (IOException e) {
-                    throw IoErrors.onPath(e, tmp);
-                }
-            }
+            writeNew(tmp, content);
             moveAtomically(tmp, target, true);
         } finally {
             Files.deleteIfExists(tmp);

@@ -130,6 +130,35 @@ class DurableFilesTest {
     }
 
     @Test
+    void shouldNeverShowAReaderAnIncompleteFile_whenCreatingExclusively() throws Exception {
+        Path file = dir.resolve("job.json");
+        byte[] content = new byte[32 << 20]; // big enough that writing it takes many reads of a watcher's loop
+        java.util.Arrays.fill(content, (byte) 'x');
+        java.util.concurrent.atomic.AtomicLong firstSeenSize = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.concurrent.CountDownLatch watching = new java.util.concurrent.CountDownLatch(1);
+        Thread watcher = new Thread(() -> {
+            watching.countDown();
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    firstSeenSize.set(Files.size(file));
+                    return;
+                } catch (IOException notYet) {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        watcher.start();
+        watching.await();
+
+        files.createExclusively(file, content);
+        watcher.join(10_000);
+        watcher.interrupt();
+
+        assertThat(firstSeenSize.get()).as("the size a reader first saw").isEqualTo(content.length);
+        assertThat(names(dir)).containsExactly("job.json");
+    }
+
+    @Test
     void shouldMoveAFileAtomically() throws Exception {
         Path source = Files.writeString(dir.resolve("a"), "A");
         Path target = dir.resolve("b");

@@ -100,10 +100,18 @@ public final class JobStatus {
     }
 
     private static JsonNode readTree(java.nio.file.Path file) throws IOException {
+        byte[] bytes;
         try {
-            return Json.MAPPER.readTree(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return null;
         }
+        JsonNode tree = Json.MAPPER.readTree(bytes);
+        if (tree == null || !tree.isObject()) {
+            // Records are created whole (link of a complete file) and replaced atomically; anything else was
+            // written by something other than this pipeline.
+            throw new IOException(file + " is not a JSON object (" + bytes.length + " bytes)");
+        }
+        return tree;
     }
 }
