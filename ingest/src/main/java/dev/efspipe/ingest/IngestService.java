@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.config.Settings;
 import dev.efspipe.job.Job;
 import dev.efspipe.sqs.SqsBatch;
+import dev.efspipe.text.Printable;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -75,7 +76,7 @@ public final class IngestService {
      */
     public List<Job> handleDirect(JsonNode event) throws IOException {
         UploadAnnouncements.Announced announced = announcements.read(event);
-        announced.ignored().forEach(reason -> LOG.info(() -> "Ignored: " + reason));
+        announced.ignored().forEach(reason -> LOG.info(() -> "Ignored: " + Printable.escape(reason)));
         for (Job job : announced.jobs()) {
             send(job);
         }
@@ -99,7 +100,7 @@ public final class IngestService {
             deadLetter(messageId, body, e.getMessage());
             return SqsBatch.Result.ACK;
         }
-        announced.ignored().forEach(reason -> LOG.info(() -> "Message " + messageId + " ignored: " + reason));
+        announced.ignored().forEach(reason -> LOG.info(() -> "Message " + messageId + " ignored: " + Printable.escape(reason)));
         for (Job job : announced.jobs()) {
             send(job);
         }
@@ -114,7 +115,8 @@ public final class IngestService {
         LOG.info(() -> "Queued job " + job.id() + " for " + job.source().describe() + " -> dataset " + job.dataset());
     }
 
-    private void deadLetter(String messageId, String body, String reason) throws IOException {
+    private void deadLetter(String messageId, String body, String rawReason) throws IOException {
+        String reason = Printable.escape(rawReason); // it quotes keys and paths from the announcement
         LOG.warning("Message " + messageId + " can never succeed, dead-lettered: " + reason);
         deadLetters.send(body, reason, messageId);
     }

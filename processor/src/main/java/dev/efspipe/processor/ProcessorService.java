@@ -15,6 +15,7 @@ import dev.efspipe.processor.run.JobOutcome;
 import dev.efspipe.processor.run.JobProcessor;
 import dev.efspipe.processor.run.SuspendCheck;
 import dev.efspipe.sqs.SqsBatch;
+import dev.efspipe.text.Printable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -117,7 +118,7 @@ public final class ProcessorService implements AutoCloseable {
             job = Json.MAPPER.readValue(body, Job.class);
         } catch (IOException | RuntimeException e) {
             // Only ingest writes to this queue; a body that is not a job will never become one.
-            LOG.warning("Message " + messageId + " is not a job and is dropped: " + e.getMessage());
+            LOG.warning("Message " + messageId + " is not a job and is dropped: " + Printable.escape(e.getMessage()));
             return SqsBatch.Result.ACK;
         }
         try {
@@ -137,10 +138,10 @@ public final class ProcessorService implements AutoCloseable {
             return SqsBatch.Result.ACK;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: "
-                    + IoErrors.describe(e), e);
+                    + Printable.escape(IoErrors.describe(e)), e);
             return SqsBatch.Result.RETRY;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: " + e, e);
+            LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.source().describe() + ") failed, will be retried: " + Printable.escape(String.valueOf(e)), e);
             return SqsBatch.Result.RETRY;
         }
     }

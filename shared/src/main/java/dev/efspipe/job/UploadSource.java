@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.JobId;
+import dev.efspipe.text.Printable;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -104,12 +105,12 @@ public record UploadSource(Scheme scheme, String bucket, String key, String vers
         return JobId.ofIdentity(identity() + "\u0000dataset:" + dataset.value());
     }
 
-    /** A short human form for logs and messages: {@code s3://bucket/key}. */
+    /** A short human form for logs and messages: {@code s3://bucket/key}, escaped ({@link Printable}): keys come from input. */
     public String describe() {
-        return switch (scheme) {
+        return Printable.escape(switch (scheme) {
             case S3 -> "s3://" + bucket + "/" + key;
             case EFS -> "efs:inbox/" + key;
             case FILE -> "file:" + key;
-        };
+        });
     }
 }

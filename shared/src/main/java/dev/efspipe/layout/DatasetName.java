@@ -3,6 +3,7 @@ package dev.efspipe.layout;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.efspipe.text.Printable;
 
 import java.text.Normalizer;
 import java.util.Locale;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 public record DatasetName(String value) {
     private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final Pattern EXTENSION = Pattern.compile(
-            "(\\.(zip|json|ndjson|jsonl|gz|tgz|bz2|xz|tar|txt|csv))+$", Pattern.CASE_INSENSITIVE);
+            "(\\.(zip|json|geojson|ndjson|jsonl|gz|tgz|bz2|xz|tar|txt|csv))+$", Pattern.CASE_INSENSITIVE);
 
     public DatasetName {
         if (value == null || !VALID.matcher(value).matches() || value.equals(".") || value.contains("..")) {
@@ -70,20 +71,9 @@ public record DatasetName(String value) {
         return new DatasetName(folded.isEmpty() ? "dataset" : folded);
     }
 
-    /** Makes an untrusted string safe to put into an error message: control characters escaped, length capped. */
+    /** An untrusted name for a message: {@link Printable#escape(String, int)}, capped at 200 code points. */
     public static String printable(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(200).forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                b.append(String.format("\\u%04x", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        return s.codePointCount(0, s.length()) > 200 ? b + "…" : b.toString();
+        return Printable.escape(s, 200);
     }
 
     @Override

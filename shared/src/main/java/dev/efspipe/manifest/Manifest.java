@@ -1,5 +1,6 @@
 package dev.efspipe.manifest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.JobId;
@@ -25,12 +26,14 @@ import java.util.Set;
  * @param recordPointer the JSON Pointer the records were read at, or null when detected
  * @param fields     an inferred summary of the records' fields, or null
  * @param invocations how many invocations the job took (more than 1 when it continued from checkpoints)
+ * @param metadata   the members of top-level JSON objects that are not arrays of records (a document's
+ *                   {@code meta}, a FeatureCollection's {@code type}), bounded; null when there were none
  * @param lineage    the record transforms that produced the records, with their exact versions; null when none
  */
 public record Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source,
                        Instant createdAt, long records, long inputBytes, List<Part> parts, List<FileEntry> files,
                        Map<String, Long> timingsMs, String recordPointer, Fields fields, int invocations,
-                       Lineage lineage) {
+                       Metadata metadata, Lineage lineage) {
     public static final int SCHEMA = 2;
 
     public Manifest {
@@ -53,15 +56,15 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
     /** The summary without pointer, fields or invocation count (one invocation). */
     public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
                     long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs) {
-        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, null, null, 1, null);
+        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, null, null, 1, null, null);
     }
 
     /** Without lineage (no record transforms). */
     public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
                     long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs,
-                    String recordPointer, Fields fields, int invocations) {
+                    String recordPointer, Fields fields, int invocations, Metadata metadata) {
         this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, recordPointer,
-                fields, invocations, null);
+                fields, invocations, metadata, null);
     }
 
     /**
@@ -80,12 +83,47 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
     public record Fields(List<Field> paths, long unnamed) {}
 
     /**
-     * One NDJSON part file.
+     * One NDJSON part file. Its records all come from one place: one document (or archive entry), and in it one
+     * array or object; a part never mixes two.
      *
      * @param name    relative to the version directory, e.g. {@code parts/part-00000.ndjson}
      * @param source  the archive entry (or document) its records came from
+     * @param pointer the JSON Pointer of the array (or object) in that document whose elements (or members) the
+     *                records are: {@code /features}, {@code /records}, {@code ""} for the document itself;
+     *                null for NDJSON lines
      */
-    public record Part(String name, String source, long records, long bytes, String sha256) {}
+    public record Part(String name, String source, long records, long bytes, String sha256, String pointer) {
+        /** A part of NDJSON lines (or of an older manifest, which did not name the pointer). */
+        public Part(String name, String source, long records, long bytes, String sha256) {
+            this(name, source, records, bytes, sha256, null);
+        }
+    }
+
+    /**
+     * What documents said about themselves: the members of a top-level object that are not arrays of records,
+     * as JSON, in document order. Bounded: members are kept whole until {@code limitBytes} (names and values, as
+     * written in the input) are used; later members are counted, not kept, and {@code note} says so.
+     *
+     * @param members        kept members
+     * @param omittedMembers members not kept because the bound was reached
+     * @param omittedBytes   their bytes
+     * @param limitBytes     the bound
+     * @param note           why members are missing, or null when none is
+     */
+    public record Metadata(List<Member> members, long omittedMembers, long omittedBytes, long limitBytes, String note) {
+        public Metadata {
+            members = List.copyOf(members);
+        }
+    }
+
+    /**
+     * One member of a document's top-level object.
+     *
+     * @param source the document (or archive entry)
+     * @param name   the member's name
+     * @param value  its value
+     */
+    public record Member(String source, String name, JsonNode value) {}
 
     /** One extracted file, relative to the version directory, e.g. {@code files/readme.txt}. */
     public record FileEntry(String name, long bytes, String sha256) {}

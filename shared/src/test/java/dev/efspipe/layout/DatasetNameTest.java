@@ -30,6 +30,7 @@ class DatasetNameTest {
                 "bundle.tgz,              bundle",
                 "notes.txt,               notes",
                 "table.csv.gz,            table",
+                "maps/parks.geojson,       parks",
         })
         void shouldDropKnownExtensions_evenWhenStackedOrUppercase(String key, String expected) {
             assertThat(DatasetName.fromObjectKey(key).value()).isEqualTo(expected);

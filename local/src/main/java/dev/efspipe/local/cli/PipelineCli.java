@@ -36,14 +36,17 @@ public final class PipelineCli {
         return 1;
     }
 
+    /** The command line as {@link #main} runs it (tests run it in-process). */
+    static CommandLine commandLine() {
+        return new CommandLine(new PipelineCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(PipelineCli::report);
+    }
+
     public static void main(String[] args) {
         // ElasticMQ's jar carries a logback.xml of its own; name ours so logback does not have to choose.
         System.setProperty("logback.configurationFile", "efspipe-logback.xml");
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
-        int code = new CommandLine(new PipelineCli())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(PipelineCli::report)
-                .execute(args);
-        System.exit(code);
+        System.exit(commandLine().execute(args));
     }
 }

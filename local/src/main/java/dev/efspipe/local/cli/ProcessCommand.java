@@ -1,16 +1,19 @@
 package dev.efspipe.local.cli;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import dev.efspipe.config.EfsConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.LocalProcess;
 import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
+import dev.efspipe.layout.EfsLayout;
 import dev.efspipe.processor.ProcessorService;
 import dev.efspipe.processor.config.PartFormat;
 import dev.efspipe.processor.input.FileInputSource;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.run.JobOutcome;
+import dev.efspipe.text.Printable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
@@ -43,6 +46,12 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--dataset", description = "Dataset name (default: derived from the file name).")
     String dataset;
 
+    @Option(names = "--record-pointer", paramLabel = "/p/q",
+            description = "JSON Pointer to the records of a JSON document (plain or compressed, not an archive's entries):"
+                    + " an array there gives its elements, an object its members. Default: detected. The same as an"
+                    + " efs-upload message's recordPointer or PIPELINE_RECORD_POINTERS in the Lambda.")
+    String recordPointer;
+
     @Option(names = "--part-size", description = "Bound of one NDJSON part in bytes (default: PIPELINE_PART_MAX_BYTES, else 128 MiB).")
     Long partSize;
 
@@ -57,6 +66,7 @@ final class ProcessCommand implements Callable<Integer> {
             System.err.println("No such file: " + file);
             return 2;
         }
+        String pointer = recordPointer == null || recordPointer.isEmpty() ? null : checkedPointer(recordPointer);
         Path abs = file.toAbsolutePath().normalize();
         // The same variables as the Lambda (lease, lock timeout, modes, limits), with the EFS root from --efs,
         // read by the same factory.
@@ -66,10 +76,12 @@ final class ProcessCommand implements Callable<Integer> {
             env.put(PartFormat.PART_MAX_BYTES, Long.toString(partSize));
         }
         ProcessorService service = ProcessorService.fromEnvironment(env);
-        // A local file's identity: its path, size and modification time (a changed file is a new upload).
-        UploadSource source = UploadSource.file(abs.toString(), "mtime-" + Files.getLastModifiedTime(abs).toMillis(), Files.size(abs));
+        // A local file's identity: its path, size and modification time (a changed file is a new upload), and the
+        // pointer asked for: running again with another pointer (as a refusal may suggest) is another job.
+        String tag = "mtime-" + Files.getLastModifiedTime(abs).toMillis() + (pointer == null ? "" : " pointer " + pointer);
+        UploadSource source = UploadSource.file(abs.toString(), tag, Files.size(abs));
         DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
-        Job job = Job.of(source, name, Instant.now());
+        Job job = Job.of(source, name, Instant.now(), null, pointer);
         if (transforms != null) {
             List<TransformSpec> chain = new ArrayList<>();
             for (String t : transforms) {
@@ -110,6 +122,7 @@ final class ProcessCommand implements Callable<Integer> {
             }
             case FAILED -> {
                 System.err.println("Rejected: " + outcome.detail());
+                System.err.println("  (recorded in " + new EfsLayout(efs.toAbsolutePath()).failedRecord(job.id()) + ")");
                 return 2;
             }
             default -> {
@@ -117,5 +130,20 @@ final class ProcessCommand implements Callable<Integer> {
                 return 3;
             }
         }
+    }
+
+    /** A JSON Pointer as the Lambda path takes it: empty (detect) or starting with '/', with valid ~ escapes. */
+    private static String checkedPointer(String pointer) {
+        if (!pointer.startsWith("/")) {
+            throw new IllegalArgumentException("--record-pointer '" + Printable.escape(pointer)
+                    + "' is not a JSON Pointer: it starts with '/', e.g. /records or /data/items");
+        }
+        try {
+            JsonPointer.compile(pointer);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--record-pointer '" + Printable.escape(pointer) + "' is not a JSON Pointer: "
+                    + Printable.escape(e.getMessage()));
+        }
+        return pointer;
     }
 }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Run alone with {@code mvn -B -pl local -am test -Dtest=PackageCyclesTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class PackageCyclesTest {
-    private static final String SHARED = "dev.efspipe.(config|sqs|job|layout|json|lock|fs|publish|catalog|manifest|read|upload)..";
+    private static final String SHARED = "dev.efspipe.(config|sqs|job|layout|json|lock|fs|publish|catalog|manifest|read|text|upload)..";
     private static JavaClasses classes;
 
     @BeforeAll

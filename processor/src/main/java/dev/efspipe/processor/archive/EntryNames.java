@@ -9,13 +9,18 @@ import dev.efspipe.processor.limits.UnpackLimits;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns an archive entry's name into a safe relative path, or refuses it. Untrusted names are made
  * printable before they reach a message.
  *
+ * <p>A leading {@code ./} (or several) is dropped first: {@code tar -C dir -cf x.tar .} (GNU tar, bsdtar) and
+ * Python's {@code tarfile} with {@code arcname="."} name every entry so, and the root itself {@code ./} or
+ * {@code .} ({@link #isRoot}), which a directory entry may name and is then nothing to create.
+ *
  * <p>Refused: empty names, NUL and other control characters, backslashes (a Windows separator that
- * some tools honour), absolute paths and drive letters, any {@code .} or {@code ..} segment, a segment
+ * some tools honour), absolute paths and drive letters, any other {@code .} or {@code ..} segment, a segment
  * longer than a file system allows (255 bytes), and names longer or deeper than the {@link UnpackLimits}
  * allow. The checks run on the name as the archive reader decoded it (zip: after its Unicode path extra
  * field; tar: after GNU long names and PAX headers) and again on its NFC form, which is what is returned:
@@ -46,12 +51,35 @@ public final class EntryNames {
             throw new LimitExceededException(maxLength, subject + " has a name of " + name.length()
                     + " characters (limit: " + maxLength.describe() + ")");
         }
+        if (isRoot(name)) {
+            throw new InvalidInputException(subject + " names the archive's root directory, which only a directory entry may");
+        }
+        name = withoutLeadingDotSlash(name);
         String normalised = Normalizer.normalize(name, Normalizer.Form.NFC);
         check(name, subject, limits);
         if (!normalised.equals(name)) {
             check(normalised, subject + " (in its Unicode normal form '" + DatasetName.printable(normalised) + "')", limits);
         }
         return normalised.endsWith("/") ? normalised.substring(0, normalised.length() - 1) : normalised;
+    }
+
+    /**
+     * True for {@code .}, {@code ./} and repetitions such as {@code ././}: the directory the archive was made
+     * from. A directory entry with such a name is skipped (its contents are named relative to it).
+     */
+    public static boolean isRoot(String name) {
+        return name != null && ROOT.matcher(name).matches();
+    }
+
+    private static final Pattern ROOT = Pattern.compile("\\.(/\\.)*/?");
+
+    /** "./a/b" -> "a/b"; "././a" -> "a"; anything else unchanged (".//a" becomes "/a", which is then refused). */
+    private static String withoutLeadingDotSlash(String name) {
+        int from = 0;
+        while (name.startsWith("./", from)) {
+            from += 2;
+        }
+        return name.substring(from);
     }
 
     private static void check(String name, String subject, UnpackLimits limits) throws InvalidInputException {

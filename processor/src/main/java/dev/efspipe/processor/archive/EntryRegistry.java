@@ -40,7 +40,7 @@ final class EntryRegistry {
             }
             if (seen != null && !seen.name().equals(parent)) {
                 throw new InvalidInputException(subject + " collides with directory '" + DatasetName.printable(seen.name())
-                        + "' (same name after case folding and Unicode normalisation)");
+                        + "' (same name after case folding, Unicode normalisation and dropping a leading ./)");
             }
         }
         Seen seen = byKey.putIfAbsent(EntryNames.collisionKey(safeName), new Seen(safeName, raw, !directory));
@@ -52,6 +52,6 @@ final class EntryRegistry {
         }
         throw new InvalidInputException(subject + " collides with " + (seen.file() ? "entry '" : "directory '")
                 + DatasetName.printable(seen.raw() != null ? seen.raw() : seen.name())
-                + "' (same name after case folding and Unicode normalisation)");
+                + "' (same name after case folding, Unicode normalisation and dropping a leading ./)");
     }
 }

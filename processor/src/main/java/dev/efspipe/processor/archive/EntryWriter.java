@@ -60,9 +60,23 @@ public final class EntryWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Splits one entry as a JSON document whatever its first bytes: for an upload whose name says JSON, so that the
+     * splitter says what is wrong with content that is not (empty, a scalar, comments) instead of keeping a file.
+     */
+    public void writeJson(String safeName, InputStream in) throws IOException {
+        try (InputStream read = ahead.ahead(in)) {
+            copy(safeName, read, -1, true);
+        }
+    }
+
     private void copy(String safeName, InputStream in, long sizeHint) throws IOException {
+        copy(safeName, in, sizeHint, false);
+    }
+
+    private void copy(String safeName, InputStream in, long sizeHint, boolean json) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, bufferSize(sizeHint));
-        if (Format.detect(buffered) == Format.JSON) {
+        if (json || Format.detect(buffered) == Format.JSON) {
             splitter.split(buffered, safeName, recordPointer, out);
             buffered.transferTo(OutputStream.nullOutputStream());
         } else {

@@ -23,7 +23,8 @@ import java.io.InputStream;
  * symbolic and hard links are refused (so nothing is ever written through a link, inside the tree or out of
  * it), and so are character and block devices, FIFOs and any other type; modes, owners, setuid and setgid
  * bits and times are never applied (files get the pipeline's own mode); the name is validated after GNU long
- * names and PAX headers have been applied ({@link EntryNames}) and registered ({@link EntryRegistry}: no
+ * names and PAX headers have been applied ({@link EntryNames}: a leading {@code ./} is dropped, and a directory
+ * entry {@code ./} or {@code .} is the root, skipped) and registered ({@link EntryRegistry}: no
  * duplicates, no names that collide after case folding or normalisation); the data is counted against the
  * limits on the bytes it really produces and goes to the JSON splitter or to {@code files/}
  * ({@link EntryWriter}).
@@ -85,6 +86,9 @@ public final class TarUnpacker {
             boolean directory = refuseAllButFilesAndDirectories(entry, where);
             if (!tar.canReadEntryData(entry)) {
                 throw new InvalidInputException(where + " is a sparse file in a form this build cannot read");
+            }
+            if (directory && EntryNames.isRoot(entry.getName())) {
+                continue; // "./" (GNU tar, bsdtar) or "." (Python): the directory the archive was made from
             }
             String name = EntryNames.safeRelative(entry.getName(), archiveName, limits);
             names.add(name, entry.getName(), directory);

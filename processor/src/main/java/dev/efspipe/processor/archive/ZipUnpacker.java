@@ -106,8 +106,11 @@ public final class ZipUnpacker {
                 String where = archiveName + "!" + DatasetName.printable(entry.getName());
                 budget.countEntry(entry.getName());
                 refuseSpecialFiles(entry, where);
-                String name = EntryNames.safeRelative(entry.getName(), archiveName, limits);
-                names.add(name, entry.getName(), entry.isDirectory());
+                boolean root = entry.isDirectory() && EntryNames.isRoot(entry.getName());
+                String name = root ? null : EntryNames.safeRelative(entry.getName(), archiveName, limits);
+                if (!root) {
+                    names.add(name, entry.getName(), entry.isDirectory());
+                }
                 try {
                     ZipStructure.checkLocalHeader(channel, entry, where);
                 } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.efspipe.processor.input;
 
+import dev.efspipe.text.Printable;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -11,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 public record FileInputSource(Path file) implements InputSource {
     @Override
     public String describe() {
-        return file.toString();
+        return Printable.escape(file.toString());
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.efspipe.manifest.Manifest;
+import dev.efspipe.text.Printable;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ public final class FieldSummary {
     }
 
     private static JsonParseException duplicate(JsonParser p, String name) {
-        return new JsonParseException(p, "Duplicate field '" + name + "'");
+        return new JsonParseException(p, "Duplicate field '" + Printable.escape(name, 200) + "'");
     }
 
     private Node child(Node parent, String name, int at) {

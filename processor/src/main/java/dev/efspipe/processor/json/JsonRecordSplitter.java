@@ -11,6 +11,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.efspipe.job.InvalidInputException;
+import dev.efspipe.processor.format.TextEncoding;
+import dev.efspipe.text.Printable;
 
 import java.io.BufferedInputStream;
 import java.io.CharConversionException;
@@ -18,32 +20,61 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
- * Splits one JSON document into records with Jackson's streaming parser, in constant memory: only the
- * record being copied is ever held, and no record larger than {@link JsonLimits#maxRecordBytes()}.
+ * Splits one JSON document into records with Jackson's streaming parser, in one pass and constant memory: only
+ * the record being copied is ever held, and no record larger than {@link JsonLimits#maxRecordBytes()}.
  *
- * <p>Where the records are: at a JSON Pointer when the job names one ({@code /data/items}: an array
- * there gives its elements, an object its members); otherwise detected: a top-level array gives its
- * elements, NDJSON (one value per line; blank lines and CRLF allowed) its lines, and a top-level object
- * its members. A member becomes {@code {"key": name, "value": value}}.
+ * <p>Where the records are:
+ * <ul>
+ *   <li>at a JSON Pointer when the job names one ({@code /data/items}), always: an array there gives its
+ *       elements, an object its members;</li>
+ *   <li>NDJSON (the first line is one complete value and more follows; blank lines and CRLF allowed): its lines;</li>
+ *   <li>a top-level array: its elements;</li>
+ *   <li>a top-level object whose members include an array ({@code {"meta": {…}, "records": […]}}, an API's
+ *       {@code {"count": 2, "results": […]}}): the elements of each array member, each array's records in parts of
+ *       their own that name its pointer ({@code /records}); the other members are the document's metadata, kept
+ *       (bounded) in the manifest. A GeoJSON {@code FeatureCollection} (a {@code "type": "FeatureCollection"}
+ *       member before its arrays) gives its {@code features} only; its other arrays ({@code bbox}) are metadata;</li>
+ *   <li>a top-level object without an array member (a map of id to value, of any size): its members, each as
+ *       {@code {"key": name, "value": value}}.</li>
+ * </ul>
  *
- * <p>Each record is copied as its bytes stood in the input, found by the parser's byte offsets (faster
- * than re-serialising, and exact: numbers and escapes are untouched), without CR and LF, which JSON
- * allows only between tokens. While finding a record's end the parser walks its tokens, which feeds the
- * {@link FieldSummary} and validates the record, UTF-8 included.
+ * <p>Which of the last two an object is, is decided in the same single pass by a bounded look-ahead: its members
+ * are held (as their bytes, in the parser's capture) until the first array member appears. If it appears within
+ * the first {@value #LOOKAHEAD_BYTES} bytes of the object (counted from its {@code {} to the end of the last
+ * member before the array), the held members are metadata and the arrays give the records. If the members
+ * before any array take more than that (the member that crosses the bound is the last held one), or the object
+ * ends without an array, the held members are written as member records, from the first, and the rest of the
+ * object follows as member records too. So a large map costs {@value #LOOKAHEAD_BYTES} bytes of memory at most,
+ * and a document whose metadata before its array is larger than that is read as a map (its array then becomes
+ * one record; name it with a pointer). At most {@value #MAX_RECORD_ARRAYS} arrays of one object give records:
+ * more looks like a map of arrays, and is refused with a message saying how to name the records.
  *
- * <p>Policies: input must be UTF-8 (a UTF-8 byte order mark is skipped; UTF-16 and UTF-32 are refused
- * with a message saying so); a duplicate key inside a record is an error (the members of a top-level
- * object are records of their own, so a repeated member name gives two records); anything after the
- * root value is an error. The parser never closes the stream it reads ({@code AUTO_CLOSE_SOURCE} off): that
- * stream may be an archive entry with more entries behind it.
+ * <p>Each record is copied as its bytes stood in the input, found by the parser's byte offsets (faster than
+ * re-serialising, and exact: numbers and escapes are untouched), without CR and LF, which JSON allows only
+ * between tokens. While finding a record's end the parser walks its tokens, which feeds the {@link FieldSummary}
+ * and validates the record, UTF-8 included.
+ *
+ * <p>Policies: input must be UTF-8 (a UTF-8 byte order mark is skipped; UTF-16 and UTF-32 are refused with a
+ * message saying so); a duplicate key inside a record or a metadata value is an error; the members of a map-like
+ * top-level object are records of their own, so a repeated member name gives two records (remembering every name
+ * would not be constant memory), while two record arrays of the same name are an error; anything after the root
+ * value is an error. Errors name the document, the record, the line, column and byte offset (NDJSON: the line
+ * first); text from the input in a message is escaped ({@link Printable}). The parser never closes the stream it
+ * reads ({@code AUTO_CLOSE_SOURCE} off): that stream may be an archive entry with more entries behind it.
  */
 public final class JsonRecordSplitter {
     /** How far the parser reads ahead of the token it returns (its input buffer is smaller). */
     private static final int READ_AHEAD = 64 * 1024;
     /** How much of a document's first line is examined to tell NDJSON from one pretty-printed object. */
     private static final int FIRST_LINE = 1 << 20;
+    /** How much of a top-level object is held while looking for its first array member. */
+    public static final int LOOKAHEAD_BYTES = 1 << 20;
+    /** How many array members of one top-level object give records before it counts as a map of arrays. */
+    public static final int MAX_RECORD_ARRAYS = 100;
 
     private final JsonFactory factory;
     private final JsonLimits limits;
@@ -79,12 +110,16 @@ public final class JsonRecordSplitter {
         BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
         Shape shape = pointer != null && !pointer.isEmpty() ? Shape.POINTER : detect(buffered, source);
         RecordCapture capture = new RecordCapture(buffered, limits.maxRecordBytes(), READ_AHEAD);
-        Run run = new Run(source, capture, out);
+        Run run = new Run(source, capture, out, shape == Shape.NDJSON);
         try (JsonParser p = factory.createParser(capture)) {
             run.parser = p;
             JsonToken root = p.nextToken();
+            run.started = true;
             if (root == null) {
-                throw new InvalidInputException(source + ": the JSON document is empty");
+                long bytes = capture.position();
+                throw new InvalidInputException(shown(source) + (bytes == 0 ? ": the JSON document is empty (0 bytes)"
+                        : ": the JSON document holds nothing but whitespace (" + bytes + " bytes, to " + at(p.currentLocation()) + ")")
+                        + "; a document holds an array or an object of records");
             }
             switch (shape) {
                 case NDJSON -> {
@@ -98,34 +133,36 @@ public final class JsonRecordSplitter {
             }
             JsonToken container = p.currentToken();
             if (container == JsonToken.START_ARRAY) {
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    run.record(null);
-                }
+                run.elements(shape == Shape.POINTER ? pointer : "");
+            } else if (container == JsonToken.START_OBJECT && shape == Shape.POINTER) {
+                run.members(pointer);
             } else if (container == JsonToken.START_OBJECT) {
-                while (p.nextToken() != JsonToken.END_OBJECT) {
-                    String key = p.currentName();
-                    p.nextToken();
-                    run.record(key);
-                }
+                run.topLevelObject();
             } else {
-                throw new InvalidInputException(source + ": the value " + (shape == Shape.POINTER ? "at " + pointer : "of the document")
-                        + " is a single " + kind(container) + ", not an array or object of records");
+                throw new InvalidInputException(shown(source) + ": the value " + (shape == Shape.POINTER ? "at " + Printable.escape(pointer)
+                        : "of the document") + " is " + kind(container) + ", not an array or object of records (at "
+                        + at(p.currentTokenLocation()) + ")");
             }
-            finish(p, source, run.records);
+            finish(p, source, run);
             return run.records;
         } catch (RecordCapture.TooLarge e) {
-            throw new InvalidInputException(String.format("%s: record %d (from byte %d) is larger than %d bytes (limit: %s)",
-                    source, run.records, run.recordStart, limits.maxRecordBytes(),
-                    limits.describe(JsonLimits.MAX_RECORD_BYTES, limits.maxRecordBytes())), e);
+            throw new InvalidInputException(String.format("%s: record %d (from %s) is larger than %d bytes (limit: %s)%s",
+                    shown(source), run.index(), run.recordFirst == null ? "byte " + run.recordStart : run.from(run.recordFirst),
+                    limits.maxRecordBytes(), limits.describe(JsonLimits.MAX_RECORD_BYTES, limits.maxRecordBytes()),
+                    run.member && "".equals(run.pointer) ? "; the records of this document are the members of its top-level object, which has no array"
+                            + " member in its first " + LOOKAHEAD_BYTES + " bytes: if the records are inside one member, name"
+                            + " them with a JSON Pointer (./pipeline process --record-pointer, PIPELINE_RECORD_POINTERS, or"
+                            + " the efs-upload message's recordPointer)" : ""), e);
         } catch (StreamConstraintsException e) {
             // Jackson's constraint errors carry no location; the parser knows where it stopped.
             JsonLocation at = e.getLocation() != null ? e.getLocation() : run.parser == null ? null : run.parser.currentLocation();
-            throw new InvalidInputException(source + ": " + constraint(e) + " at " + where(at, run.records), e);
+            throw new InvalidInputException(shown(source) + ": " + constraint(e) + " at " + run.where(at), e);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(source + ": invalid JSON at " + where(e.getLocation(), run.records)
-                    + ": " + e.getOriginalMessage(), e);
+            throw new InvalidInputException(shown(source) + ": invalid JSON at "
+                    + (run.started || e.getLocation() == null ? run.where(e.getLocation()) : at(e.getLocation()))
+                    + ": " + explain(e.getOriginalMessage()), e);
         } catch (CharConversionException e) {
-            throw new InvalidInputException(source + ": invalid UTF-8 near record " + run.records + ": " + e.getMessage(), e);
+            throw new InvalidInputException(shown(source) + ": invalid UTF-8 near record " + run.index() + ": " + e.getMessage(), e);
         }
     }
 
@@ -136,14 +173,50 @@ public final class JsonRecordSplitter {
         final String source;
         final RecordCapture capture;
         final RecordSink out;
+        final boolean ndjson;
         JsonParser parser;
+        /** The root's first token was read: errors from here on are inside the records. */
+        boolean started;
         long records;
+        /** Records held by the look-ahead, not written yet: the record being read is number records + pending. */
+        long pending;
+        /** The JSON Pointer of the array (or object) the records being written come from; null for NDJSON. */
+        String pointer;
+        /** The records are members of the top-level object ({"key","value"}). */
+        boolean member;
         long recordStart;
+        JsonLocation recordFirst;
 
-        Run(String source, RecordCapture capture, RecordSink out) {
+        Run(String source, RecordCapture capture, RecordSink out, boolean ndjson) {
             this.source = source;
             this.capture = capture;
             this.out = out;
+            this.ndjson = ndjson;
+        }
+
+        long index() {
+            return records + pending;
+        }
+
+        /** The parser is on an array's start: its elements are the records. */
+        void elements(String pointer) throws IOException {
+            this.pointer = pointer;
+            JsonParser p = parser;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                record(null);
+            }
+        }
+
+        /** The parser is on an object's start: its members are the records. */
+        void members(String pointer) throws IOException {
+            this.pointer = pointer;
+            this.member = true;
+            JsonParser p = parser;
+            while (p.nextToken() != JsonToken.END_OBJECT) {
+                String key = p.currentName();
+                p.nextToken();
+                record(key);
+            }
         }
 
         /** Copies the record whose first token is current; {@code key} makes it a {"key","value"} member. */
@@ -152,6 +225,7 @@ public final class JsonRecordSplitter {
             JsonLocation first = p.currentTokenLocation();
             long start = first.getByteOffset();
             recordStart = start;
+            recordFirst = first;
             if (out.skipping()) {
                 p.skipChildren();
                 out.skipRecord();
@@ -160,7 +234,7 @@ public final class JsonRecordSplitter {
             }
             // First the part to write to: opening it may end the invocation at a clean boundary (a suspension),
             // which must happen before this record counts anywhere.
-            OutputStream target = out.recordStream(source);
+            OutputStream target = out.recordStream(source, pointer);
             capture.mark(start);
             JsonToken t = p.currentToken();
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
@@ -174,6 +248,13 @@ public final class JsonRecordSplitter {
                 throw new RecordCapture.TooLarge(); // the capture alone stops a record only past the limit plus its read-ahead
             }
             boolean oneLine = last.getLineNr() == first.getLineNr(); // Jackson counts CR, LF and CRLF as breaks
+            write(key, start, end, oneLine, target);
+            capture.release(end);
+            out.endRecord();
+            records++;
+        }
+
+        private void write(String key, long start, long end, boolean oneLine, OutputStream target) throws IOException {
             if (key != null) {
                 target.write(KEY_PREFIX);
                 target.write(encoder.quoteAsUTF8(key));
@@ -183,10 +264,205 @@ public final class JsonRecordSplitter {
             } else {
                 capture.copy(start, end, oneLine, target);
             }
-            capture.release(end);
-            out.endRecord();
-            records++;
         }
+
+        /**
+         * The parser is on the top-level object's start: looks ahead for an array member (see the class comment)
+         * and splits the object accordingly.
+         */
+        void topLevelObject() throws IOException {
+            JsonParser p = parser;
+            JsonLocation open = p.currentTokenLocation();
+            long start = open.getByteOffset();
+            // Everything from the '{' stays in the capture while looking ahead; a member that runs past the look-ahead
+            // becomes a record, so it may take up to the record limit beyond it.
+            capture.mark(start, (long) LOOKAHEAD_BYTES + limits.maxRecordBytes());
+            FieldSummary check = new FieldSummary(); // duplicate keys in held values, found where they are
+            boolean featureCollection = false;
+            int held = 0;
+            long heldEnd = start + 1;
+            member = true;
+            pointer = "";
+            while (true) {
+                JsonToken t = p.nextToken();
+                if (t == JsonToken.END_OBJECT) {
+                    replayAsRecords(open, heldEnd, held); // no array: a map, and its members are the records
+                    capture.release(p.currentLocation().getByteOffset());
+                    return;
+                }
+                String key = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.START_ARRAY && (!featureCollection || key.equals("features"))) {
+                    keepAsMetadata(open, heldEnd, held);
+                    capture.release(p.currentTokenLocation().getByteOffset());
+                    member = false;
+                    arrays(key, featureCollection);
+                    return;
+                }
+                pending = held;
+                recordStart = p.currentTokenLocation().getByteOffset();
+                recordFirst = null;
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    check.walk(p);
+                } else {
+                    p.finishToken();
+                    featureCollection |= key.equals("type") && value == JsonToken.VALUE_STRING && p.getText().equals("FeatureCollection");
+                }
+                heldEnd = p.currentLocation().getByteOffset();
+                held++;
+                if (heldEnd - start > LOOKAHEAD_BYTES) {
+                    // No array in sight: a map. Its members are the records, from the first one.
+                    replayAsRecords(open, heldEnd, held);
+                    capture.release(heldEnd);
+                    members("");
+                    return;
+                }
+            }
+        }
+
+        /**
+         * The parser is on the start of the first array member, named {@code key}: every array member's elements
+         * are records (in parts that name its pointer), every other member is metadata, to the end of the object.
+         */
+        private void arrays(String key, boolean featureCollection) throws IOException {
+            JsonParser p = parser;
+            Set<String> arrays = new HashSet<>();
+            FieldSummary check = new FieldSummary();
+            JsonToken value = JsonToken.START_ARRAY;
+            while (true) {
+                if (value == JsonToken.START_ARRAY && (!featureCollection || key.equals("features"))) {
+                    JsonLocation at = p.currentTokenLocation();
+                    if (!arrays.add(key)) {
+                        throw new InvalidInputException(shown(source) + ": the top-level member '" + Printable.escape(key, 200)
+                                + "' appears twice (at " + at(at) + "); each array of records needs a name of its own");
+                    }
+                    if (arrays.size() > MAX_RECORD_ARRAYS) {
+                        throw new InvalidInputException(shown(source) + ": the top-level object has more than " + MAX_RECORD_ARRAYS
+                                + " members whose values are arrays (the next is '" + Printable.escape(key, 200) + "' at "
+                                + at(at) + "), each of which would be a set of parts of its own: this looks like a map of"
+                                + " arrays. Name the array of records with a JSON Pointer, or write the records as NDJSON");
+                    }
+                    elements(pointerTo(key));
+                } else {
+                    featureCollection |= metadataMember(key, value, check);
+                }
+                if (p.nextToken() == JsonToken.END_OBJECT) {
+                    return;
+                }
+                key = p.currentName();
+                value = p.nextToken();
+            }
+        }
+
+        /** Reads one member that is not records: into the manifest's metadata if it fits. Returns whether it says FeatureCollection. */
+        private boolean metadataMember(String key, JsonToken value, FieldSummary check) throws IOException {
+            JsonParser p = parser;
+            long start = p.currentTokenLocation().getByteOffset();
+            int room = out.metadataRoom();
+            if (room > 0) {
+                capture.markSoft(start, room);
+            }
+            boolean featureCollection = false;
+            if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                check.walk(p);
+            } else {
+                p.finishToken();
+                featureCollection = key.equals("type") && value == JsonToken.VALUE_STRING && p.getText().equals("FeatureCollection");
+            }
+            long end = p.currentLocation().getByteOffset();
+            boolean kept = room > 0 && !capture.overflowed() && end - start <= room;
+            out.metadata(source, key, kept ? capture.buffer() : null, kept ? capture.indexOf(start) : 0, (int) (end - start), end - start);
+            capture.release(end);
+            return featureCollection;
+        }
+
+        /** The members held from {@code open} (to {@code end}, {@code count} of them) become records, in order. */
+        private void replayAsRecords(JsonLocation open, long end, int count) throws IOException {
+            replay(open, end, count, true);
+        }
+
+        /** The members held from {@code open} become the document's metadata. */
+        private void keepAsMetadata(JsonLocation open, long end, int count) throws IOException {
+            replay(open, end, count, false);
+        }
+
+        /**
+         * Reads the held bytes again with a parser of their own, member by member: as records (fed to the field
+         * summary, and passed over when an earlier invocation wrote them) or as metadata. They were validated as
+         * they were read, duplicate keys included.
+         */
+        private void replay(JsonLocation open, long end, int count, boolean asRecords) throws IOException {
+            if (count == 0) {
+                return;
+            }
+            pending = 0;
+            long base = open.getByteOffset();
+            int from = capture.indexOf(base);
+            try (JsonParser held = factory.createParser(capture.buffer(), from, (int) (end - base))) {
+                held.nextToken(); // the '{'
+                for (int i = 0; i < count; i++) {
+                    held.nextToken();
+                    String key = held.currentName();
+                    JsonToken t = held.nextToken();
+                    JsonLocation first = held.currentTokenLocation();
+                    long start = base + first.getByteOffset();
+                    if (!asRecords) {
+                        held.skipChildren();
+                        if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+                            held.finishToken();
+                        }
+                        long stop = base + held.currentLocation().getByteOffset();
+                        out.metadata(source, key, stop - start <= out.metadataRoom() ? capture.buffer() : null,
+                                capture.indexOf(start), (int) (stop - start), stop - start);
+                        continue;
+                    }
+                    recordStart = start;
+                    recordFirst = null;
+                    if (out.skipping()) {
+                        held.skipChildren();
+                        out.skipRecord();
+                        records++;
+                        continue;
+                    }
+                    OutputStream target = out.recordStream(source, pointer);
+                    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                        out.fields().walk(held);
+                    } else {
+                        held.finishToken();
+                    }
+                    JsonLocation last = held.currentLocation();
+                    long stop = base + last.getByteOffset();
+                    if (stop - start > limits.maxRecordBytes()) {
+                        throw new RecordCapture.TooLarge();
+                    }
+                    write(key, start, stop, last.getLineNr() == first.getLineNr(), target);
+                    out.endRecord();
+                    records++;
+                }
+            }
+        }
+
+        /** "record 4, byte 52, line 3, column 7"; for NDJSON, the line first: "line 5, column 7 (record 4, byte 52)". */
+        String where(JsonLocation loc) {
+            if (loc == null) {
+                return "record " + index();
+            }
+            if (ndjson) {
+                return "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + " (record " + index() + ", byte " + loc.getByteOffset() + ")";
+            }
+            return "record " + index() + ", byte " + loc.getByteOffset() + ", line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+        }
+
+        /** Where a record starts: "byte 10, line 1, column 11" (NDJSON: "line 4, byte 52"). */
+        String from(JsonLocation first) {
+            return ndjson ? "line " + first.getLineNr() + ", byte " + first.getByteOffset()
+                    : "byte " + first.getByteOffset() + ", line " + first.getLineNr() + ", column " + first.getColumnNr();
+        }
+    }
+
+    /** The JSON Pointer of a member of the root object: {@code /name}, with {@code ~} and {@code /} escaped. */
+    static String pointerTo(String name) {
+        return "/" + name.replace("~", "~0").replace("/", "~1");
     }
 
     private static final byte[] KEY_PREFIX = "{\"key\":\"".getBytes(StandardCharsets.UTF_8);
@@ -222,28 +498,38 @@ public final class JsonRecordSplitter {
             }
             walked.append('/').append(segment);
             if (!found) {
-                throw new InvalidInputException(source + ": the record pointer " + pointer + " does not exist in the document"
-                        + " (nothing at " + walked + ")");
+                throw new InvalidInputException(shown(source) + ": the record pointer " + Printable.escape(pointer.toString())
+                        + " does not exist in the document (nothing at " + Printable.escape(walked.toString()) + ")");
             }
             at = at.tail();
         }
     }
 
     /** After the records: the rest of the document must close properly, and nothing may follow it. */
-    private static void finish(JsonParser p, String source, long records) throws IOException {
+    private static void finish(JsonParser p, String source, Run run) throws IOException {
         while (!p.getParsingContext().inRoot()) {
             JsonToken t = p.nextToken();
             if (t == null) {
-                throw new InvalidInputException(source + ": the document ends before it is closed (after record " + records + ")");
+                throw new InvalidInputException(shown(source) + ": the document ends before it is closed (after record " + run.records + ")");
             }
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                 p.skipChildren();
             }
         }
-        if (p.nextToken() != null) {
-            throw new InvalidInputException(source + ": unexpected content after the root value at " + where(p.currentTokenLocation(), records)
-                    + " (one document holds one root value; NDJSON puts one value on each line)");
+        JsonLocation after;
+        String what;
+        try {
+            if (p.nextToken() == null) {
+                return;
+            }
+            after = p.currentTokenLocation();
+            what = "";
+        } catch (JsonProcessingException e) {
+            after = e.getLocation();
+            what = ": " + explain(e.getOriginalMessage());
         }
+        throw new InvalidInputException(shown(source) + ": unexpected content after the root value at " + run.where(after)
+                + what + " (one document holds one root value; NDJSON puts one value on each line)");
     }
 
     /**
@@ -287,10 +573,28 @@ public final class JsonRecordSplitter {
     }
 
     private static void checkUtf8(byte[] head, String source) throws InvalidInputException {
-        if (head.length >= 2 && ((head[0] == (byte) 0xFE && head[1] == (byte) 0xFF) || (head[0] == (byte) 0xFF && head[1] == (byte) 0xFE))
-                || head.length >= 4 && (head[0] == 0 || head[1] == 0 || head[2] == 0 && head[3] != 0)) {
-            throw new InvalidInputException(source + ": the document is UTF-16 or UTF-32; only UTF-8 JSON is read (convert it, e.g. with iconv)");
+        TextEncoding encoding = TextEncoding.sniff(head, head.length);
+        if (!encoding.isUtf8()) {
+            throw new InvalidInputException(shown(source) + ": the document is " + encoding.describe()
+                    + "; only UTF-8 JSON is read: convert it first, e.g. iconv -f " + encoding.name() + " -t UTF-8");
         }
+    }
+
+    /** Jackson's message, with its hint about comments said plainly; input it quotes is escaped. */
+    private static String explain(String message) {
+        if (message != null && (message.contains("maybe a (non-standard) comment") || message.startsWith("Unexpected character ('#'"))) {
+            return "a comment ('//', '/*' or '#'), which JSON does not allow";
+        }
+        return Printable.escape(message);
+    }
+
+    private static String shown(String source) {
+        return Printable.escape(source);
+    }
+
+    /** "line 3, column 7 (byte 52)" */
+    private static String at(JsonLocation loc) {
+        return "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + " (byte " + loc.getByteOffset() + ")";
     }
 
     private String constraint(StreamConstraintsException e) {
@@ -309,18 +613,12 @@ public final class JsonRecordSplitter {
 
     private static String kind(JsonToken token) {
         return switch (token) {
-            case VALUE_STRING -> "string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
-            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_STRING -> "a single string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a single number";
+            case VALUE_TRUE, VALUE_FALSE -> "a single boolean";
             case VALUE_NULL -> "null";
             default -> token.name();
         };
     }
 
-    private static String where(JsonLocation loc, long record) {
-        if (loc == null) {
-            return "record " + record;
-        }
-        return "record " + record + ", byte " + loc.getByteOffset() + ", line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-    }
 }

@@ -1,7 +1,10 @@
 package dev.efspipe.processor.output;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
+import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.json.FieldSummary;
@@ -16,6 +19,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +64,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private Counting uncompressed;
     private OutputStream recordTarget;
     private String partSource;
+    private String partPointer;
     private long partRecords;
     private long records;
     /** {@link #records}, published for other threads (a release store: a plain store on x86, no fence). */
@@ -146,12 +151,18 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     }
 
     /**
-     * The stream the next record is written to, opening a part file if none is open. After the record,
-     * the caller calls {@link #endRecord()}.
+     * The stream the next record is written to, opening a part file if none is open; a record from another
+     * document or another array than the open part's closes it first, so that a part never mixes two. After the
+     * record, the caller calls {@link #endRecord()}.
+     *
+     * @param source  the document (or archive entry) the record comes from
+     * @param pointer the JSON Pointer of the array (or object) it is an element (or member) of, null for NDJSON
      */
     @Override
-    public OutputStream recordStream(String source) throws IOException {
-        if (part != null && !source.equals(partSource)) {
+    public OutputStream recordStream(String source, String pointer) throws IOException {
+        // Identity first: the splitter passes the same String instances record after record.
+        if (part != null && (source != partSource && !source.equals(partSource)
+                || pointer != partPointer && (pointer == null || !pointer.equals(partPointer)))) {
             closePart();
             checkBudget();
         }
@@ -164,6 +175,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
                     partName(parts.size())));
             recordTarget = uncompressed;
             partSource = source;
+            partPointer = pointer;
             partRecords = 0;
         }
         if (chain != null) {
@@ -224,6 +236,54 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     /** {@link #records()} for any other thread (the progress figures): at most a few records behind. */
     public long recordsSoFar() {
         return (long) RECORDS_SEEN.getAcquire(this);
+    }
+
+    /** Bytes of document metadata the manifest keeps, names and values as they were written. */
+    public static final int METADATA_LIMIT_BYTES = 64 * 1024;
+
+    private static final ObjectReader METADATA_READER = Json.MAPPER.reader()
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final List<Manifest.Member> metadata = new ArrayList<>();
+    private long metadataBytes;
+    private long omittedMembers;
+    private long omittedBytes;
+
+    /** Bytes of metadata still kept before the bound ({@value #METADATA_LIMIT_BYTES}) is reached. */
+    @Override
+    public int metadataRoom() {
+        return omittedMembers > 0 ? 0 : (int) Math.max(0, METADATA_LIMIT_BYTES - metadataBytes);
+    }
+
+    /**
+     * One member of a document's top-level object that is not an array of records: kept whole if it fits the
+     * bound, counted as omitted otherwise (also every member after the first that did not fit, so that what is
+     * kept is a prefix of each document's metadata in order).
+     *
+     * @param json the value as written in the input ({@code length} bytes from {@code offset}), or null when the
+     *             splitter did not keep it because it is larger than {@link #metadataRoom()}
+     * @param size its size in the input
+     */
+    @Override
+    public void metadata(String source, String name, byte[] json, int offset, int length, long size) throws IOException {
+        long bytes = size + name.getBytes(StandardCharsets.UTF_8).length;
+        if (json == null || omittedMembers > 0 || bytes > metadataRoom()) {
+            omittedMembers++;
+            omittedBytes += bytes;
+            return;
+        }
+        metadata.add(new Manifest.Member(source, name, METADATA_READER.readTree(json, offset, length)));
+        metadataBytes += bytes;
+    }
+
+    /** The document metadata for the manifest, or null when no document had any. */
+    public Manifest.Metadata metadata() {
+        if (metadata.isEmpty() && omittedMembers == 0) {
+            return null;
+        }
+        String note = omittedMembers == 0 ? null : String.format("%,d more members (%,d bytes) are not kept: the manifest"
+                + " keeps document metadata up to %,d bytes", omittedMembers, omittedBytes, METADATA_LIMIT_BYTES);
+        return new Manifest.Metadata(metadata, omittedMembers, omittedBytes, METADATA_LIMIT_BYTES, note);
     }
 
     /**
@@ -307,7 +367,8 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             recordTarget = null;
             return;
         }
-        parts.add(new Manifest.Part("parts/" + partName(parts.size()), partSource, partRecords, part.count(), part.sha256Hex()));
+        parts.add(new Manifest.Part("parts/" + partName(parts.size()), partSource, partRecords, part.count(), part.sha256Hex(),
+                partPointer));
         bytesWritten += part.count();
         part = null;
         uncompressed = null;

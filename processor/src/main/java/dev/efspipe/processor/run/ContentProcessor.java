@@ -5,6 +5,7 @@ import dev.efspipe.processor.archive.EntryWriter;
 import dev.efspipe.processor.archive.TarUnpacker;
 import dev.efspipe.processor.archive.ZipUnpacker;
 import dev.efspipe.processor.format.Format;
+import dev.efspipe.processor.format.NameClaim;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.input.ProgressLog;
 import dev.efspipe.processor.input.SourceChannel;
@@ -29,7 +30,9 @@ import java.util.Locale;
 
 /**
  * Reads one upload in a single pass and writes its records and files into the staging output. The format
- * comes from the first bytes, never from the name:
+ * comes from the first bytes, never from the name, and a name that claims another format is refused
+ * ({@link NameClaim}: "named .zip but it starts like plain text"; a name that says JSON sends text to the
+ * splitter, which says what is wrong with it and where):
  * <ul>
  *   <li>zip: unpacked through its central directory ({@link ZipUnpacker}), over the source's seekable channel;</li>
  *   <li>tar: unpacked as a stream ({@link TarUnpacker});</li>
@@ -80,12 +83,15 @@ public final class ContentProcessor {
             } catch (IOException e) {
                 throw channel.sort(e, where, "upload's");
             }
-            Format format = Format.detect(head.array(), head.position());
+            Format detected = Format.detect(head.array(), head.position());
+            NameClaim claim = NameClaim.of(source.fileName()).orElse(null);
+            Format format = claim == null ? detected : claim.check(detected, head.array(), head.position(), where);
             channel.position(0);
             switch (format) {
                 case ZIP -> zips.unpack(channel, where, out, ZipUnpacker.budgetFor(channel, where, limits));
                 case TAR -> tars.unpack(stream(channel), channel, where, "tar", out, streamBudget(channel, where));
-                case GZIP, BZIP2, XZ -> decompress(stream(channel), format, source.fileName(), where, channel, recordPointer, out);
+                case GZIP, BZIP2, XZ -> decompress(stream(channel), format, claim, source.fileName(), where, channel,
+                        recordPointer, out);
                 case JSON -> splitter.split(stream(channel), source.fileName(), recordPointer, out);
                 case OTHER -> out.extract(EntryNames.safeRelative(source.fileName(), null, limits), stream(channel));
             }
@@ -102,8 +108,8 @@ public final class ContentProcessor {
         return new UnpackBudget(limits, where, channel::bytesRead, "read from the upload so far");
     }
 
-    private void decompress(InputStream compressed, Format format, String fileName, String where, SourceChannel channel,
-                            String recordPointer, StagingOutput out) throws IOException {
+    private void decompress(InputStream compressed, Format format, NameClaim claim, String fileName, String where,
+                            SourceChannel channel, String recordPointer, StagingOutput out) throws IOException {
         InputStream raw;
         try {
             raw = switch (format) {
@@ -120,7 +126,13 @@ public final class ContentProcessor {
             raw = new XzMemoryLimited(raw, where);
         }
         try (BufferedInputStream in = new BufferedInputStream(channel.sorted(raw, where, format.name()), 1 << 16)) {
-            Format inner = Format.detect(in);
+            in.mark(Format.PEEK);
+            byte[] head = in.readNBytes(Format.PEEK);
+            in.reset();
+            Format inner = Format.detect(head, head.length);
+            if (claim != null) {
+                inner = claim.checkDecompressed(inner, head, head.length, where);
+            }
             UnpackBudget budget = streamBudget(channel, where);
             if (inner == Format.TAR) {
                 tars.unpack(in, channel, where, "tar (in " + format + ")", out, budget);
@@ -131,7 +143,11 @@ public final class ContentProcessor {
             String safe = EntryNames.safeRelative(name, where, limits);
             budget.countEntry(name);
             try (EntryWriter writer = new EntryWriter(splitter, out, recordPointer)) {
-                writer.write(safe, budget.meter(in, name, -1));
+                if (inner == Format.JSON) {
+                    writer.writeJson(safe, budget.meter(in, name, -1)); // also where only the name says JSON: the splitter says why not
+                } else {
+                    writer.write(safe, budget.meter(in, name, -1));
+                }
             }
         }
     }

@@ -25,6 +25,7 @@ import dev.efspipe.processor.transform.JobTransforms;
 import dev.efspipe.processor.transform.StaleCheckpointException;
 import dev.efspipe.processor.transform.Transforms;
 import dev.efspipe.publish.AtomicPublisher;
+import dev.efspipe.text.Printable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -188,7 +189,8 @@ public final class JobProcessor {
         } catch (InvalidInputException | JsonProcessingException e) {
             progress.stop();
             DurableFiles.deleteTree(staging);
-            String reason = e.getMessage();
+            // The one place every permanent failure passes: whatever input text its message carries is escaped here.
+            String reason = Printable.escape(e.getMessage());
             recordFailure(job, owner, reason);
             return new JobOutcome(JobOutcome.Status.FAILED, job.id(), null, reason);
         } catch (IOException | RuntimeException e) {
@@ -315,7 +317,7 @@ public final class JobProcessor {
             timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
             Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
                     clock.instant(), out.recordsWritten(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
-                    out.summary().snapshot(), invocations, open.lineage(out.records(), out.recordsWritten()));
+                    out.summary().snapshot(), invocations, out.metadata(), open.lineage(out.records(), out.recordsWritten()));
             publisher.writeManifest(staging, manifest);
             return manifest;
         }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EntryNamesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"../x", "a/../../x", "a/..", "./x", "a/./b", "..", "."})
+    @ValueSource(strings = {"../x", "a/../../x", "a/..", "./../x", "././..", "a/./b", "a/.", ".."})
     void refusesDotAndDotDotSegments(String name) {
         assertThatThrownBy(() -> EntryNames.safeRelative(name))
                 .isInstanceOf(InvalidInputException.class)
@@ -65,6 +65,33 @@ class EntryNamesTest {
         assertThatThrownBy(() -> EntryNames.safeRelative(name))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("1024");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"./dir/file.json", "././dir/file.json"})
+    void dropsALeadingDotSlashAsTarWritesIt(String name) throws InvalidInputException {
+        assertThat(EntryNames.safeRelative(name)).isEqualTo("dir/file.json");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".//etc/passwd", "././/x"})
+    void aLeadingDotSlashCannotHideAnAbsolutePathOrAnEmptySegment(String name) {
+        assertThatThrownBy(() -> EntryNames.safeRelative(name)).isInstanceOf(InvalidInputException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".", "./", "././", "./."})
+    void knowsTheArchivesRootButRefusesItAsTheNameOfAFile(String name) {
+        assertThat(EntryNames.isRoot(name)).isTrue();
+        assertThatThrownBy(() -> EntryNames.safeRelative(name))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("root directory");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"./a", "..", ".hidden/", "./../", ""})
+    void takesNoOtherNameForTheRoot(String name) {
+        assertThat(EntryNames.isRoot(name)).isFalse();
     }
 
     @Test

@@ -86,7 +86,47 @@ class TarUnpackerTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(unpacking.file("tool.sh")))).isEqualTo("rw-r-----");
     }
 
+    @Test
+    void takesTheRootEntryAndLeadingDotSlashesAsTarWritesThemFromADirectory() throws IOException {
+        byte[] tar = tar().dir("./").dir("./sub/").file("./sub/a.txt", "a").file("./rows.json", "[1,2]").bytes();
+
+        process(tar);
+
+        assertThat(unpacking.file("sub/a.txt")).hasContent("a");
+        assertThat(unpacking.output.parts()).extracting(Manifest.Part::source).containsExactly("rows.json");
+        assertThat(unpacking.output.files()).extracting(Manifest.FileEntry::name).containsExactly("files/sub/a.txt");
+    }
+
     // ---- hostile names ----------------------------------------------------------------------------------
+
+    @Test
+    void refusesALeadingDotSlashThatClimbsOut() throws IOException {
+        byte[] tar = tar().dir("./").file("./../escaped.txt", "pwned").bytes();
+
+        assertThatThrownBy(() -> process(tar))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'./../escaped.txt'")
+                .hasMessageContaining("'..' path segment");
+        unpacking.assertNothingOutsideStaging();
+    }
+
+    @Test
+    void refusesAFileThatNamesTheRoot() throws IOException {
+        assertThatThrownBy(() -> process(tar().file(".", "not a directory").bytes()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("root directory");
+    }
+
+    @Test
+    void refusesTheSameFileNamedWithAndWithoutALeadingDotSlash() throws IOException {
+        byte[] tar = tar().file("./report.txt", "first").file("report.txt", "second").bytes();
+
+        assertThatThrownBy(() -> process(tar))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'report.txt'")
+                .hasMessageContaining("collides with entry './report.txt'");
+        assertThat(unpacking.file("report.txt")).hasContent("first");
+    }
 
     @Test
     void refusesAnEntryThatClimbsOutWithDotDot() throws IOException {

@@ -74,6 +74,24 @@ class FormatTest {
     }
 
     @Test
+    void detectsAPrePosixTarWithoutMagicByItsHeaderChecksum() {
+        byte[] header = new byte[512];
+        System.arraycopy(utf8("rows.json"), 0, header, 0, 9);
+        System.arraycopy(utf8("0000644\0"), 0, header, 100, 8);
+        System.arraycopy(utf8("00000000003\0"), 0, header, 124, 12);
+        header[156] = '0';
+        int sum = 0;
+        for (int i = 0; i < 512; i++) {
+            sum += i >= 148 && i < 156 ? ' ' : header[i] & 0xff;
+        }
+        System.arraycopy(utf8(String.format("%06o\0 ", sum)), 0, header, 148, 8);
+        assertThat(detect(header)).isEqualTo(Format.TAR);
+
+        header[0] ^= 1; // the checksum no longer matches
+        assertThat(detect(header)).isEqualTo(Format.OTHER);
+    }
+
+    @Test
     void doesNotTakeUstarElsewhereForTar() {
         byte[] header = new byte[512];
         System.arraycopy(utf8("ustar"), 0, header, 256, 5);

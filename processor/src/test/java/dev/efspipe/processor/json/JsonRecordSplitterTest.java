@@ -110,13 +110,13 @@ class JsonRecordSplitterTest {
     }
 
     @Test
-    void writesTopLevelObjectMembersAsKeyValueRecords() throws IOException {
-        long records = split("{ \"alice\" : {\"age\": 30}, \"bob\": [1, 2], \"carol\": \"x\" }");
+    void writesTheMembersOfATopLevelObjectWithoutArraysAsKeyValueRecords() throws IOException {
+        long records = split("{ \"alice\" : {\"age\": 30, \"tags\": [1, 2]}, \"bob\": null, \"carol\": \"x\" }");
 
         assertThat(records).isEqualTo(3);
         assertThat(lines()).containsExactly(
-                "{\"key\":\"alice\",\"value\":{\"age\": 30}}",
-                "{\"key\":\"bob\",\"value\":[1, 2]}",
+                "{\"key\":\"alice\",\"value\":{\"age\": 30, \"tags\": [1, 2]}}",
+                "{\"key\":\"bob\",\"value\":null}",
                 "{\"key\":\"carol\",\"value\":\"x\"}");
     }
 
@@ -159,10 +159,18 @@ class JsonRecordSplitterTest {
 
     @Test
     void refusesAnEmptyDocument() {
+        assertThatThrownBy(() -> split(""))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("empty (0 bytes)");
+    }
+
+    @Test
+    void refusesADocumentOfWhitespaceSayingWhereItEnds() {
         assertThatThrownBy(() -> split("  \n "))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(SOURCE)
-                .hasMessageContaining("empty");
+                .hasMessageContaining("nothing but whitespace (4 bytes, to line 2, column 2 (byte 4))");
     }
 
     @Test
@@ -261,7 +269,7 @@ class JsonRecordSplitterTest {
         })
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(SOURCE)
-                .hasMessageContaining("record 1 (from byte 10)")
+                .hasMessageContaining("record 1 (from byte 10, line 1, column 11)")
                 .hasMessageContaining("larger than 100 bytes")
                 .hasMessageContaining(JsonLimits.MAX_RECORD_BYTES);
     }

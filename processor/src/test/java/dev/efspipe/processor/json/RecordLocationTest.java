@@ -61,8 +61,7 @@ class RecordLocationTest {
         assertThatThrownBy(() -> split("{\"a\":1}\n{\"a\":2}\n{\"a\":}\n{\"a\":4}\n", null))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(SOURCE)
-                .hasMessageContaining("record 2")
-                .hasMessageContaining("line 3");
+                .hasMessageContaining("invalid JSON at line 3, column 6 (record 2, byte 21)");
     }
 
     @Test

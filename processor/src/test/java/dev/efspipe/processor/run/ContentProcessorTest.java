@@ -122,13 +122,13 @@ class ContentProcessorTest {
     void splitsBzip2CompressedJson() throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(buf)) {
-            bz.write(utf8("{\"a\":1,\"b\":[true]}"));
+            bz.write(utf8("{\"a\":1,\"b\":{\"c\":true}}"));
         }
 
         Format format = process("pairs.json.bz2", buf.toByteArray());
 
         assertThat(format).isEqualTo(Format.BZIP2);
-        assertThat(part(0)).isEqualTo("{\"key\":\"a\",\"value\":1}\n{\"key\":\"b\",\"value\":[true]}\n");
+        assertThat(part(0)).isEqualTo("{\"key\":\"a\",\"value\":1}\n{\"key\":\"b\",\"value\":{\"c\":true}}\n");
         assertThat(output.parts()).extracting(Manifest.Part::source).containsExactly("pairs.json");
     }
 

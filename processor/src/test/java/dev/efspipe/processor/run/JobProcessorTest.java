@@ -30,6 +30,10 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -244,6 +248,40 @@ class JobProcessorTest {
         FailureRecord record = Json.MAPPER.readValue(failed.toFile(), FailureRecord.class);
         assertThat(record.jobId()).isEqualTo(job.id());
         assertThat(record.reason()).contains("broken.json", "record 2", "invalid JSON").isEqualTo(outcome.detail());
+    }
+
+    @Test
+    void escapesAKeyThatForgesALogLineBeforeTheLogAndTheFailureRecord() throws IOException {
+        Path file = upload("keys.json", utf8("[{\"id\": 1, \"id\\nINFO: Job x PUBLISHED\": 2, \"id\\nINFO: Job x PUBLISHED\": 3}]"));
+        Job job = jobFor(file, DatasetName.of("keys"));
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger(JobProcessor.class.getName());
+        log.addHandler(capture);
+        JobOutcome outcome;
+        try {
+            outcome = run(job, file);
+        } finally {
+            log.removeHandler(capture);
+        }
+
+        assertThat(outcome.status()).isEqualTo(JobOutcome.Status.FAILED);
+        assertThat(outcome.detail()).contains("Duplicate field 'id\\u000aINFO: Job x PUBLISHED'").doesNotContain("\n");
+        assertThat(logged).filteredOn(line -> line.contains("failed permanently")).singleElement()
+                .satisfies(line -> assertThat(line).contains("id\\u000aINFO: Job x PUBLISHED").doesNotContain("\n"));
     }
 
     @Test
