@@ -51,7 +51,7 @@ import java.util.logging.Logger;
  * <p>{@link #fromEnvironment} is the one wiring: the Lambda handler, the local stack and
  * {@code ./pipeline process} all build the service there.
  */
-public final class ProcessorService {
+public final class ProcessorService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ProcessorService.class.getName());
     /** Distinguishes this execution environment's claims from those of every other. */
     private static final String ENVIRONMENT = ManagementFactory.getRuntimeMXBean().getName() + "/"
@@ -119,6 +119,15 @@ public final class ProcessorService {
         try (LogContext.Scope scope = LogContext.job(job.id().value(), job.dataset().value(), job.source().key())) {
             return measured(job, () -> processor.run(job, input, owner));
         }
+    }
+
+    /**
+     * Removes this process's local copies of plugins and reference indexes: for a command that ends
+     * ({@code ./pipeline process}); a Lambda environment never calls it (its {@code /tmp} goes with it).
+     */
+    @Override
+    public void close() throws IOException {
+        processor.close();
     }
 
     /** Before each batch: removes dead attempts' staging directories, at most every 10 minutes. */

@@ -17,7 +17,7 @@ import java.io.IOException;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "efspipe 0.1.0",
         description = "Event-driven file processing on Lambda + EFS, run locally.",
         subcommands = {DemoCommand.class, UpCommand.class, ProcessCommand.class, InvokeCommand.class,
-                CatalogCommand.class, CatCommand.class, UnpublishCommand.class, PlanCommand.class,
+                CatalogCommand.class, CatCommand.class, UnpublishCommand.class, PlanCommand.class, PluginCommand.class,
                 BenchCommand.class})
 public final class PipelineCli {
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import dev.efspipe.config.EfsConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.LocalProcess;
+import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -52,6 +55,11 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--part-size", description = "Bound of one NDJSON part in bytes (default: PIPELINE_PART_MAX_BYTES, else 128 MiB).")
     Long partSize;
 
+    @Option(names = "--transform", paramLabel = "NAME[(OPTION=VALUE,…)]",
+            description = "Apply this record transform (repeatable; applied in the order given): a published plugin's name, or "
+                    + "lookup(field=…,dataset=…,key=…,into=…). Without it, PIPELINE_TRANSFORMS decides by the file name.")
+    List<String> transforms;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
@@ -74,6 +82,13 @@ final class ProcessCommand implements Callable<Integer> {
         UploadSource source = UploadSource.file(abs.toString(), tag, Files.size(abs));
         DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
         Job job = Job.of(source, name, Instant.now(), null, pointer);
+        if (transforms != null) {
+            List<TransformSpec> chain = new ArrayList<>();
+            for (String t : transforms) {
+                chain.addAll(TransformSpec.parseChain(t));
+            }
+            job = job.withTransforms(chain);
+        }
         InputSource input = new FileInputSource(abs);
         // On a terminal, a progress bar over the bytes read from the file; in a pipe or a log, nothing.
         ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("Processing")
@@ -85,6 +100,7 @@ final class ProcessCommand implements Callable<Integer> {
         try {
             outcome = service.run(job, input, LocalProcess.ownerName("cli/" + ProcessHandle.current().pid(), System.getenv()));
         } finally {
+            service.close(); // the local copies of plugins and reference indexes
             if (bar != null) {
                 bar.close();
             }
@@ -92,6 +108,12 @@ final class ProcessCommand implements Callable<Integer> {
         switch (outcome.status()) {
             case PUBLISHED, DUPLICATE -> {
                 System.out.println(outcome.status() + ": " + outcome.detail());
+                if (outcome.manifest() != null && outcome.manifest().lineage() != null) {
+                    for (var t : outcome.manifest().lineage().transforms()) {
+                        System.out.println("  transform " + t.label() + (t.sha256() == null ? "" : "  jar SHA-256 " + t.sha256())
+                                + t.references().stream().map(r -> "  reference " + r.dataset() + "/" + r.version()).reduce("", String::concat));
+                    }
+                }
                 if (outcome.manifest() != null) {
                     outcome.manifest().parts().forEach(p -> System.out.printf("  %s  %d records  %d bytes%n", p.name(), p.records(), p.bytes()));
                     outcome.manifest().files().forEach(f -> System.out.printf("  %s  %d bytes%n", f.name(), f.bytes()));

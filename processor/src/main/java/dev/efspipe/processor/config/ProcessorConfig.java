@@ -27,10 +27,11 @@ import java.util.Optional;
  * @param unpack          what an archive or compressed upload may expand to
  * @param progressInterval how often a running job's record gets fresh progress figures, at most
  * @param telemetry       log format and metrics
+ * @param transforms      the record transforms of uploads whose announcement chose none, by key prefix
  */
 public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String processQueueUrl, PartFormat parts,
                               SuspendRule suspend, JsonLimits json, UnpackLimits unpack, Duration progressInterval,
-                              TelemetryConfig telemetry) {
+                              TelemetryConfig telemetry, TransformRules transforms) {
     public static final String PROCESS_QUEUE_URL = ClientConfig.PROCESS_QUEUE_URL;
     /** Set by Lambda in every function's environment; the local stack sets it for its functions too. */
     public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
@@ -49,12 +50,14 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
             throw new IllegalArgumentException("progress interval (" + progressInterval + ") must be positive");
         }
         Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(transforms, "transforms");
     }
 
     /** The defaults with the given EFS root (tests). */
     public static ProcessorConfig forEfsRoot(Path root) {
         return new ProcessorConfig(EfsConfig.at(root), ClientConfig.DEFAULT, null, PartFormat.DEFAULT, SuspendRule.DEFAULT,
-                JsonLimits.DEFAULTS, UnpackLimits.defaults(), DEFAULT_PROGRESS_INTERVAL, TelemetryConfig.quiet("processor"));
+                JsonLimits.DEFAULTS, UnpackLimits.defaults(), DEFAULT_PROGRESS_INTERVAL, TelemetryConfig.quiet("processor"),
+                TransformRules.NONE);
     }
 
     /**
@@ -69,7 +72,8 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
         }
         return new ProcessorConfig(EfsConfig.from(settings), ClientConfig.from(settings), queue.orElse(null),
                 PartFormat.from(settings), SuspendRule.from(settings), JsonLimits.from(settings), UnpackLimits.from(settings),
-                settings.seconds(PROGRESS_SECONDS, DEFAULT_PROGRESS_INTERVAL, 1), TelemetryConfig.from(settings, "processor"));
+                settings.seconds(PROGRESS_SECONDS, DEFAULT_PROGRESS_INTERVAL, 1), TelemetryConfig.from(settings, "processor"),
+                TransformRules.from(settings));
     }
 
     public Path efsRoot() {
@@ -78,31 +82,35 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
 
     public ProcessorConfig withPartMaxBytes(long bytes) {
         return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(bytes, parts.gzip()), suspend, json, unpack,
-                progressInterval, telemetry);
+                progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withGzipParts(boolean gzip) {
         return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(parts.maxBytes(), gzip), suspend, json, unpack,
-                progressInterval, telemetry);
+                progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withEfs(EfsConfig newEfs) {
-        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack, progressInterval, telemetry);
+        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack, progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withSuspend(SuspendRule rule) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack, progressInterval, telemetry);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack, progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withJson(JsonLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack, progressInterval, telemetry);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack, progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withProgressInterval(Duration interval) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, interval, telemetry);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, interval, telemetry, transforms);
+    }
+
+    public ProcessorConfig withTransforms(TransformRules rules) {
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, progressInterval, telemetry, rules);
     }
 
     public ProcessorConfig withUnpack(UnpackLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits, progressInterval, telemetry);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits, progressInterval, telemetry, transforms);
     }
 }
