@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.efspipe.api.http.ApiProblem;
 import dev.efspipe.api.http.ApiRequest;
 import dev.efspipe.api.http.ApiResponse;
+import dev.efspipe.logging.LogContext;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * The api Lambda behind an API Gateway HTTP API (payload format 2.0). An adapter: the event becomes an
  * {@link ApiRequest}, {@link ApiService} answers it, and the answer becomes the response (binary bodies
- * base64-encoded). The service is built once per execution environment.
+ * base64-encoded). The service is built once per execution environment; the invocation's request id is in every
+ * log line written while it answers ({@link LogContext}).
  */
 public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final ApiService service;
@@ -34,7 +36,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String path = event.getRawPath() == null ? "/" : event.getRawPath();
         ApiResponse response;
-        try {
+        try (LogContext.Scope request = LogContext.with(LogContext.REQUEST_ID, context == null ? null : context.getAwsRequestId())) {
             response = service.handle(request(event, path));
         } catch (ApiProblem p) {
             response = p.toResponse(path);

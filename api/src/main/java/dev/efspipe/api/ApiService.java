@@ -1,5 +1,11 @@
 package dev.efspipe.api;
 
+import dev.efspipe.config.Settings;
+import dev.efspipe.config.TelemetryConfig;
+import dev.efspipe.logging.LogContext;
+import dev.efspipe.logging.Logs;
+import dev.efspipe.metrics.EmbeddedMetrics;
+import dev.efspipe.metrics.PipelineMetrics;
 import dev.efspipe.api.config.ApiConfig;
 import dev.efspipe.api.http.ApiProblem;
 import dev.efspipe.api.http.ApiRequest;
@@ -11,6 +17,7 @@ import dev.efspipe.api.messages.MessageRoutes;
 import dev.efspipe.api.messages.MessageWall;
 import dev.efspipe.api.uploads.Uploads;
 import dev.efspipe.api.web.WebAssets;
+import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.JobId;
 import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.layout.EfsLayout;
@@ -29,6 +36,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -59,6 +67,12 @@ import java.util.logging.Logger;
  * </pre>
  *
  * An object key in a path may be sent as it is (its slashes as slashes) or percent-encoded.
+ *
+ * <p>Every request is logged with what it is about ({@link LogContext}: the job id of {@code /api/jobs/{id}},
+ * the key of {@code /api/uploads/{key}}, the dataset of {@code /api/datasets/{name}}) and counted in the
+ * pipeline's metrics ({@link PipelineMetrics#API_REQUESTS}, client and server errors, latency). A request answered
+ * 4xx gets one INFO line (the client's mistake, for whoever debugs the client); a 5xx one WARN or ERROR line
+ * with the exception; a success none but its metrics.
  */
 public final class ApiService {
     private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
@@ -69,10 +83,20 @@ public final class ApiService {
     private final Uploads uploads;
     private final JobStatus jobs;
     private final Datasets datasets;
+    private final PipelineMetrics metrics;
+    private final Clock clock;
 
-    /** Used by tests: the S3 client and presigner are the caller's (and closed by it). */
+    /** Used by tests: the S3 client and presigner are the caller's (and closed by it); no metrics. */
     public ApiService(ApiConfig config, WebAssets web, S3Client s3, S3Presigner presigner, Clock clock) {
+        this(config, web, s3, presigner, clock, PipelineMetrics.disabled());
+    }
+
+    /** The same, with the metrics each request is counted in. */
+    public ApiService(ApiConfig config, WebAssets web, S3Client s3, S3Presigner presigner, Clock clock,
+                      PipelineMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
         EfsLayout layout = new EfsLayout(config.efs().root());
         DurableFiles files = new DurableFiles(config.efs().permissions());
         this.messages = new MessageRoutes(new MessageWall(layout.messageDir().resolve(config.messageFile()), files,
@@ -90,6 +114,9 @@ public final class ApiService {
      */
     public static ApiService fromEnvironment(Map<String, String> env) {
         ApiConfig config = ApiConfig.fromEnvironment(env);
+        // JSON log lines with AWS_LAMBDA_LOG_FORMAT=JSON, as the other functions (README "Operating it").
+        TelemetryConfig telemetry = TelemetryConfig.from(Settings.environment(env), "api");
+        Logs.configure(telemetry);
         AwsCredentialsProvider credentials = credentials(env);
         Region region = Region.of(config.clients().region());
         var client = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(region).credentialsProvider(credentials);
@@ -99,8 +126,9 @@ public final class ApiService {
             presigner.endpointOverride(config.clients().s3Endpoint())
                     .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
         }
+        Clock clock = Clock.systemUTC();
         return new ApiService(config, new WebAssets("web/", ApiService.class.getClassLoader(), config.maxResponseBytes()),
-                client.build(), presigner.build(), Clock.systemUTC());
+                client.build(), presigner.build(), clock, PipelineMetrics.from(telemetry, PipelineMetrics.lines(System.err), clock));
     }
 
     private static AwsCredentialsProvider credentials(Map<String, String> env) {
@@ -118,10 +146,27 @@ public final class ApiService {
         return config;
     }
 
+    /** Answers {@code request}: never throws; a failure is a problem document (4xx or 5xx). */
     public ApiResponse handle(ApiRequest request) {
+        long started = clock.millis();
+        try (LogContext.Scope about = LogContext.restore(subject(request))) {
+            ApiResponse response = answer(request);
+            measure(request, response.status(), clock.millis() - started);
+            return response;
+        }
+    }
+
+    private ApiResponse answer(ApiRequest request) {
         try {
             return route(request, PathSegments.of(request.rawPath()));
         } catch (ApiProblem p) {
+            if (p.status() >= 500) {
+                LOG.log(Level.WARNING, request.method() + " " + DatasetName.printable(request.rawPath()) + ": " + p.status()
+                        + " " + p.getMessage(), p.getCause());
+            } else {
+                LOG.info(() -> request.method() + " " + DatasetName.printable(request.rawPath()) + ": " + p.status() + " "
+                        + DatasetName.printable(p.getMessage()));
+            }
             return p.toResponse(request.rawPath());
         } catch (LockTimeoutException e) {
             LOG.warning(() -> request.method() + " " + request.rawPath() + ": " + e.getMessage());
@@ -134,6 +179,60 @@ public final class ApiService {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Bug answering " + request.method() + " " + request.rawPath(), e);
             return new ApiProblem(500, "Internal error", "An unexpected error; it was logged").toResponse(request.rawPath());
+        }
+    }
+
+    /** One metrics document per request: counted, sorted by status class, timed; its request id and status as properties. */
+    private void measure(ApiRequest request, int status, long millis) {
+        EmbeddedMetrics.Document document = metrics.document()
+                .count(PipelineMetrics.API_REQUESTS, 1)
+                .count(PipelineMetrics.API_CLIENT_ERRORS, status >= 400 && status < 500 ? 1 : 0)
+                .count(PipelineMetrics.API_SERVER_ERRORS, status >= 500 ? 1 : 0)
+                .add(PipelineMetrics.API_LATENCY, millis, EmbeddedMetrics.Unit.MILLISECONDS)
+                .property("method", request.method())
+                .property("status", status);
+        LogContext.current().forEach(document::property);
+        document.emit();
+    }
+
+    /**
+     * What a request is about, for its log lines: a well-formed job id, an upload's key, a dataset's name (as sent:
+     * the JSON log escapes it). Empty for other routes and for paths that do not parse (the answer says why).
+     */
+    private static Map<String, String> subject(ApiRequest r) {
+        List<String> p;
+        try {
+            p = PathSegments.of(r.rawPath());
+        } catch (ApiProblem e) {
+            return Map.of();
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        int n = p.size();
+        if (n < 3 || !p.get(0).equals("api") || p.get(2).isEmpty()) {
+            return fields;
+        }
+        switch (p.get(1)) {
+            case "jobs" -> {
+                if (n == 3 && isJobId(p.get(2))) {
+                    fields.put(LogContext.JOB_ID, p.get(2));
+                }
+            }
+            case "uploads" -> {
+                boolean action = r.method().equals("POST") && n >= 4 && (p.get(n - 1).equals("complete") || p.get(n - 1).equals("abort"));
+                fields.put(LogContext.KEY, String.join("/", p.subList(2, action ? n - 1 : n)));
+            }
+            case "datasets" -> fields.put(LogContext.DATASET, p.get(2));
+            default -> { }
+        }
+        return fields;
+    }
+
+    private static boolean isJobId(String text) {
+        try {
+            new JobId(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -185,7 +284,7 @@ public final class ApiService {
                 }
             }
         }
-        throw ApiProblem.notFound("No route for " + r.method() + " " + dev.efspipe.layout.DatasetName.printable(r.rawPath())
+        throw ApiProblem.notFound("No route for " + r.method() + " " + DatasetName.printable(r.rawPath())
                 + "; see GET / and the README's route table");
     }
 

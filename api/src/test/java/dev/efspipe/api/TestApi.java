@@ -7,6 +7,7 @@ import dev.efspipe.api.web.WebAssets;
 import dev.efspipe.config.IngestRules;
 import dev.efspipe.config.ClientConfig;
 import dev.efspipe.config.EfsConfig;
+import dev.efspipe.metrics.PipelineMetrics;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -37,6 +38,10 @@ final class TestApi {
     }
 
     static ApiService service(ApiConfig config) {
+        return service(config, PipelineMetrics.disabled());
+    }
+
+    static ApiService service(ApiConfig config, PipelineMetrics metrics) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test-secret"));
         S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).endpointOverride(NO_S3).forcePathStyle(true).build();
@@ -44,7 +49,7 @@ final class TestApi {
                 .endpointOverride(NO_S3).serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
         return new ApiService(config, new WebAssets("testweb/", TestApi.class.getClassLoader(), config.maxResponseBytes()),
-                s3, presigner, Clock.systemUTC());
+                s3, presigner, Clock.systemUTC(), metrics);
     }
 
     static ApiResponse call(ApiService api, String method, String rawPathAndQuery, String body, Map<String, String> headers) {

@@ -15,6 +15,9 @@ package dev.efspipe.ingest;
  *                                  //   the same path with a new uploadId is a new upload
  *   "dataset": "orders",           // optional: default derived from the path's file name
  *   "recordPointer": "/data/items", // optional: JSON Pointer to the records
+ *   "transforms": ["mask-email",   // optional: record transforms, applied in order (a string, or
+ *     {"name": "lookup", "options": {"field": "customerId", "dataset": "customers"}}], // an object);
+ *                                  //   [] applies none; absent: the processor's PIPELINE_TRANSFORMS decides
  *   "uploadedAt": "2026-11-26T06:15:00Z" // optional: default the time ingest received it
  * }
  * }</pre>

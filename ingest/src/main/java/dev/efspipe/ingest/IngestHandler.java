@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
 import dev.efspipe.json.Json;
+import dev.efspipe.logging.LogContext;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -47,14 +48,16 @@ public final class IngestHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        byte[] raw = input.readAllBytes();
-        JsonNode tree = Json.MAPPER.readTree(raw);
-        if (tree != null && "aws:sqs".equals(tree.path("Records").path(0).path("eventSource").asText())) {
-            BATCH_RESPONSES.toJson(service.handle(SQS_EVENTS.fromJson(new ByteArrayInputStream(raw))), output);
-            return;
+        try (LogContext.Scope request = LogContext.with(LogContext.REQUEST_ID, context == null ? null : context.getAwsRequestId())) {
+            byte[] raw = input.readAllBytes();
+            JsonNode tree = Json.MAPPER.readTree(raw);
+            if (tree != null && "aws:sqs".equals(tree.path("Records").path(0).path("eventSource").asText())) {
+                BATCH_RESPONSES.toJson(service.handle(SQS_EVENTS.fromJson(new ByteArrayInputStream(raw))), output);
+                return;
+            }
+            // S3 or EventBridge delivered directly: a failure throws, and Lambda retries the event.
+            List<Job> jobs = service.handleDirect(tree);
+            Json.MAPPER.writeValue(output, Map.of("jobs", jobs.stream().map(j -> j.id().value()).toList()));
         }
-        // S3 or EventBridge delivered directly: a failure throws, and Lambda retries the event.
-        List<Job> jobs = service.handleDirect(tree);
-        Json.MAPPER.writeValue(output, Map.of("jobs", jobs.stream().map(j -> j.id().value()).toList()));
     }
 }

@@ -6,6 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.config.Settings;
 import dev.efspipe.job.Job;
+import dev.efspipe.logging.LogContext;
+import dev.efspipe.logging.Logs;
+import dev.efspipe.metrics.EmbeddedMetrics;
+import dev.efspipe.metrics.PipelineMetrics;
 import dev.efspipe.sqs.SqsBatch;
 import dev.efspipe.text.Printable;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -33,6 +37,9 @@ import java.util.logging.Logger;
  *       log line.</li>
  * </ul>
  *
+ * <p>Each message is counted in the pipeline's metrics ({@link PipelineMetrics}: jobs queued, announcements
+ * ignored, rejections by reason, errors), and each job is logged with its id, dataset and key.
+ *
  * <p>{@link #fromEnvironment} is the one wiring: the Lambda handler and the local stack both build it there.
  */
 public final class IngestService {
@@ -41,11 +48,18 @@ public final class IngestService {
     private final JobQueue queue;
     private final DeadLetters deadLetters;
     private final UploadAnnouncements announcements;
+    private final PipelineMetrics metrics;
 
+    /** Without metrics (tests of the announcements and their outcomes). */
     public IngestService(JobQueue queue, DeadLetters deadLetters, IngestRules rules, Clock clock) {
+        this(queue, deadLetters, rules, clock, PipelineMetrics.disabled());
+    }
+
+    public IngestService(JobQueue queue, DeadLetters deadLetters, IngestRules rules, Clock clock, PipelineMetrics metrics) {
         this.queue = queue;
         this.deadLetters = deadLetters;
         this.announcements = new UploadAnnouncements(rules, clock);
+        this.metrics = metrics;
     }
 
     /** A function's wiring: configuration from {@code env}, the SQS client built from it. */
@@ -56,6 +70,7 @@ public final class IngestService {
     /** The same with the SQS client given (the local stack's, with its credentials), or null to build it. */
     public static IngestService fromEnvironment(Map<String, String> env, SqsClient given) {
         IngestConfig config = IngestConfig.from(Settings.environment(env));
+        Logs.configure(config.telemetry());
         SqsClient sqs = given;
         if (sqs == null) {
             var builder = SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
@@ -65,8 +80,10 @@ public final class IngestService {
             }
             sqs = builder.build();
         }
+        Clock clock = Clock.systemUTC();
         return new IngestService(new SqsJobQueue(sqs, config.processQueueUrl()),
-                new SqsDeadLetters(sqs, config.deadLetterQueueUrl()), config.rules(), Clock.systemUTC());
+                new SqsDeadLetters(sqs, config.deadLetterQueueUrl()), config.rules(), clock,
+                PipelineMetrics.from(config.telemetry(), PipelineMetrics.lines(System.err), clock));
     }
 
     /**
@@ -75,15 +92,31 @@ public final class IngestService {
      * refused uploads throw {@link BadAnnouncementException}.
      */
     public List<Job> handleDirect(JsonNode event) throws IOException {
-        UploadAnnouncements.Announced announced = announcements.read(event);
-        announced.ignored().forEach(reason -> LOG.info(() -> "Ignored: " + Printable.escape(reason)));
-        for (Job job : announced.jobs()) {
-            send(job);
+        EmbeddedMetrics.Document counts = metrics.document();
+        try {
+            UploadAnnouncements.Announced announced = announcements.read(event);
+            announced.ignored().forEach(reason -> LOG.info(() -> "Ignored: " + Printable.escape(reason)));
+            counts.count(PipelineMetrics.ANNOUNCEMENTS_IGNORED, announced.ignored().size());
+            for (Job job : announced.jobs()) {
+                send(job);
+                counts.count(PipelineMetrics.JOBS_QUEUED, 1);
+            }
+            if (!announced.refused().isEmpty()) {
+                rejected("refused", announced.refused().size());
+                throw new BadAnnouncementException(String.join("; ", announced.refused()));
+            }
+            return announced.jobs();
+        } catch (BadAnnouncementException e) {
+            if (counts.isEmpty()) {
+                rejected("malformed", 1); // nothing was read from the event
+            }
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            counts.count(PipelineMetrics.INGEST_ERRORS, 1);
+            throw e;
+        } finally {
+            counts.emit();
         }
-        if (!announced.refused().isEmpty()) {
-            throw new BadAnnouncementException(String.join("; ", announced.refused()));
-        }
-        return announced.jobs();
     }
 
     /** An SQS batch from the ingest queue; returns the messages to retry. */
@@ -93,26 +126,46 @@ public final class IngestService {
 
     /** One message of the ingest queue; an {@link IOException} is transient (the message comes back). */
     SqsBatch.Result handle(String messageId, String body) throws IOException {
-        UploadAnnouncements.Announced announced;
+        EmbeddedMetrics.Document counts = metrics.document();
         try {
-            announced = announcements.read(body);
-        } catch (BadAnnouncementException e) {
-            deadLetter(messageId, body, e.getMessage());
+            UploadAnnouncements.Announced announced;
+            try {
+                announced = announcements.read(body);
+            } catch (BadAnnouncementException e) {
+                deadLetter(messageId, body, e.getMessage());
+                rejected("malformed", 1);
+                return SqsBatch.Result.ACK;
+            }
+            announced.ignored().forEach(reason -> LOG.info(() -> "Message " + messageId + " ignored: " + Printable.escape(reason)));
+            counts.count(PipelineMetrics.ANNOUNCEMENTS_IGNORED, announced.ignored().size());
+            for (Job job : announced.jobs()) {
+                send(job);
+                counts.count(PipelineMetrics.JOBS_QUEUED, 1);
+            }
+            if (!announced.refused().isEmpty()) {
+                deadLetter(messageId, body, String.join("; ", announced.refused()));
+                rejected("refused", announced.refused().size());
+            }
             return SqsBatch.Result.ACK;
+        } catch (IOException | RuntimeException e) {
+            // The message comes back (SqsBatch reports it); counted here, where it happened.
+            counts.count(PipelineMetrics.INGEST_ERRORS, 1);
+            throw e;
+        } finally {
+            counts.emit();
         }
-        announced.ignored().forEach(reason -> LOG.info(() -> "Message " + messageId + " ignored: " + Printable.escape(reason)));
-        for (Job job : announced.jobs()) {
-            send(job);
-        }
-        if (!announced.refused().isEmpty()) {
-            deadLetter(messageId, body, String.join("; ", announced.refused()));
-        }
-        return SqsBatch.Result.ACK;
     }
 
     private void send(Job job) throws IOException {
-        queue.send(job);
-        LOG.info(() -> "Queued job " + job.id() + " for " + job.source().describe() + " -> dataset " + job.dataset());
+        try (LogContext.Scope scope = LogContext.job(job.id().value(), job.dataset().value(), job.source().key())) {
+            queue.send(job);
+            LOG.info(() -> "Queued job " + job.id() + " for " + job.source().describe() + " -> dataset " + job.dataset());
+        }
+    }
+
+    /** Rejections carry their reason as a dimension: malformed (no announcement in the message) or refused. */
+    private void rejected(String reason, int count) {
+        metrics.document().dimension(PipelineMetrics.REASON, reason).count(PipelineMetrics.INGEST_REJECTIONS, count).emit();
     }
 
     private void deadLetter(String messageId, String body, String rawReason) throws IOException {

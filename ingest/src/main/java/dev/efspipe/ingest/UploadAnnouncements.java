@@ -4,6 +4,7 @@ import dev.efspipe.config.IngestRules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
+import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
@@ -17,8 +18,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -203,6 +206,13 @@ public final class UploadAnnouncements {
         }
         Announced out = upload(UploadSource.efs(path, uploadId, node.path("size").asLong()),
                 instant(node, "uploadedAt", "efs-upload for '" + path + "'"), null);
+        List<TransformSpec> transforms = node.has("transforms") ? transforms(node.get("transforms"), path) : null;
+        if (transforms != null) {
+            List<Job> chosen = new ArrayList<>();
+            out.jobs().forEach(job -> chosen.add(job.withTransforms(transforms)));
+            out.jobs().clear();
+            out.jobs().addAll(chosen);
+        }
         if (node.hasNonNull("dataset") || node.hasNonNull("recordPointer")) {
             List<Job> adjusted = new ArrayList<>();
             for (Job job : out.jobs()) {
@@ -210,7 +220,8 @@ public final class UploadAnnouncements {
                     adjusted.add(Job.of(job.source(),
                             node.hasNonNull("dataset") ? DatasetName.of(node.path("dataset").asText()) : job.dataset(),
                             job.announcedAt(), null,
-                            node.hasNonNull("recordPointer") ? node.path("recordPointer").asText() : job.recordPointer()));
+                            node.hasNonNull("recordPointer") ? node.path("recordPointer").asText() : job.recordPointer())
+                            .withTransforms(job.transforms()));
                 } catch (IllegalArgumentException e) {
                     throw new BadAnnouncementException("efs-upload for '" + path + "': " + e.getMessage(), e);
                 }
@@ -219,6 +230,44 @@ public final class UploadAnnouncements {
             out.jobs().addAll(adjusted);
         }
         return out;
+    }
+
+    /**
+     * The {@code transforms} of an {@code efs-upload} message: an array of transforms, each a string
+     * ({@code "mask-email"}, {@code "lookup(field=customerId,dataset=customers)"}) or an object
+     * ({@code {"name": "lookup", "options": {"field": "customerId"}}}); an empty array applies none.
+     */
+    private static List<TransformSpec> transforms(JsonNode node, String path) throws BadAnnouncementException {
+        if (!node.isArray()) {
+            throw new BadAnnouncementException("efs-upload for '" + path + "': transforms must be an array, got " + node.getNodeType());
+        }
+        List<TransformSpec> chain = new ArrayList<>();
+        for (JsonNode t : node) {
+            try {
+                if (t.isTextual()) {
+                    chain.addAll(TransformSpec.parseChain(t.asText()));
+                } else if (t.isObject() && t.path("name").isTextual()) {
+                    Map<String, String> options = new LinkedHashMap<>();
+                    JsonNode o = t.path("options");
+                    if (!o.isMissingNode() && !o.isNull() && !o.isObject()) {
+                        throw new IllegalArgumentException("options of transform '" + t.path("name").asText() + "' must be an object");
+                    }
+                    for (var field : (Iterable<Map.Entry<String, JsonNode>>) o::fields) {
+                        if (!field.getValue().isValueNode() || field.getValue().isNull()) {
+                            throw new IllegalArgumentException("option " + field.getKey() + " of transform '" + t.path("name").asText()
+                                    + "' must be a string, number or boolean");
+                        }
+                        options.put(field.getKey(), field.getValue().asText());
+                    }
+                    chain.add(new TransformSpec(t.path("name").asText(), options));
+                } else {
+                    throw new IllegalArgumentException("each transform is a string or an object with a name, got " + t);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new BadAnnouncementException("efs-upload for '" + path + "': " + e.getMessage(), e);
+            }
+        }
+        return chain;
     }
 
     /** Applies the rules to one created object and makes its job. */

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.efspipe.job.Job;
+import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,29 @@ class IngestServiceTest {
             assertThat(job.recordPointer()).isEqualTo("/data/items");
             assertThat(job.dataset().value()).isEqualTo("2026-11-26-orders");
         });
+    }
+
+    @Test
+    void efsUploadMessageChoosesTheJobsTransforms() {
+        SQSBatchResponse response = ingestor.handle(EventLoader.loadSQSEvent("events/sqs-efs-upload-transforms.json"));
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(queue.sent).hasSize(2);
+        assertThat(queue.sent.get(0).dataset().value()).isEqualTo("orders");
+        assertThat(queue.sent.get(0).transforms()).containsExactly(TransformSpec.of("mask-email"),
+                TransformSpec.parse("lookup(field=customerId,dataset=customers,key=id,into=customer)"));
+        assertThat(queue.sent.get(1).transforms()).as("[] applies none").isEmpty();
+        assertThat(deadLetters.reasons).containsOnlyKeys("bad-3", "bad-4", "bad-5");
+        assertThat(deadLetters.reasons.get("bad-3")).contains("orders/c.json").contains("transforms must be an array");
+        assertThat(deadLetters.reasons.get("bad-4")).contains("Invalid transform name 'Mask Email'");
+        assertThat(deadLetters.reasons.get("bad-5")).contains("option field of transform 'lookup' must be a string");
+    }
+
+    @Test
+    void efsUploadMessageWithoutTransformsLeavesTheChoiceToTheProcessor() {
+        ingestor.handle(EventLoader.loadSQSEvent("events/sqs-efs-upload.json"));
+
+        assertThat(queue.sent).singleElement().satisfies(job -> assertThat(job.transforms()).isNull());
     }
 
     @Test

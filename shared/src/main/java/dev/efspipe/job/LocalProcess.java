@@ -42,8 +42,10 @@ public record LocalProcess(long pid, Instant started, String bootId, String pidN
 
     /**
      * The owner name for a claim made by this process: {@code label} with the tag, or {@code label} alone in a
-     * Lambda execution environment ({@code AWS_LAMBDA_FUNCTION_NAME} or {@code AWS_LAMBDA_RUNTIME_API} set in
-     * {@code env}, the process's own environment) or where the tag is unavailable.
+     * Lambda execution environment or where the tag is unavailable. Lambda is recognised by what only its runtime
+     * sets in {@code env}: {@code AWS_LAMBDA_RUNTIME_API}, or an {@code AWS_EXECUTION_ENV} of {@code AWS_Lambda_…}.
+     * A function name alone does not count: the local stack names its functions as Lambda does, and its claims are
+     * a local process's.
      */
     public static String ownerName(String label, Map<String, String> env) {
         return ownerNames(env).apply(label);
@@ -51,7 +53,9 @@ public record LocalProcess(long pid, Instant started, String bootId, String pidN
 
     /** {@link #ownerName} with the environment looked at once, for a handler that names an owner per batch. */
     public static UnaryOperator<String> ownerNames(Map<String, String> env) {
-        if (env.get("AWS_LAMBDA_FUNCTION_NAME") != null || env.get("AWS_LAMBDA_RUNTIME_API") != null || CURRENT.isEmpty()) {
+        String executionEnv = env.get("AWS_EXECUTION_ENV");
+        boolean lambda = env.get("AWS_LAMBDA_RUNTIME_API") != null || (executionEnv != null && executionEnv.startsWith("AWS_Lambda_"));
+        if (lambda || CURRENT.isEmpty()) {
             return label -> label;
         }
         String tag = CURRENT.get().tag();

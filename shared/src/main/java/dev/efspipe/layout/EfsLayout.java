@@ -1,7 +1,5 @@
 package dev.efspipe.layout;
 
-import dev.efspipe.layout.JobId;
-
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -21,6 +19,9 @@ import java.util.Objects;
  * failed/&lt;ab&gt;/&lt;jobId&gt;.json        permanent failures with the reason
  * message/                        the MessageWall file
  * trash/                          unpublished versions on their way out (renamed here, then deleted)
+ * plugins/&lt;name&gt;/&lt;version&gt;/      a transform plugin: plugin.jar and plugin.json (immutable)
+ * plugins/&lt;name&gt;/CURRENT         names the plugin's version that new jobs use
+ * plugins/.staging, .trash, .lock where plugin publishes are prepared, removed, and serialised
  * </pre>
  */
 public record EfsLayout(Path root) {
@@ -108,5 +109,37 @@ public record EfsLayout(Path root) {
 
     public Path trashDir() {
         return root.resolve("trash");
+    }
+
+    /**
+     * Transform plugins. Only their publishers write here (the processor only reads), so everything a
+     * publish needs, its staging and trash directories and its lock, lives inside.
+     */
+    public Path pluginsDir() {
+        return root.resolve("plugins");
+    }
+
+    public Path plugin(PluginName plugin) {
+        return pluginsDir().resolve(plugin.value());
+    }
+
+    public Path pluginVersion(PluginName plugin, Version version) {
+        return plugin(plugin).resolve(version.value());
+    }
+
+    public Path pluginCurrent(PluginName plugin) {
+        return plugin(plugin).resolve(CURRENT);
+    }
+
+    public Path pluginsStaging() {
+        return pluginsDir().resolve(".staging");
+    }
+
+    public Path pluginsTrash() {
+        return pluginsDir().resolve(".trash");
+    }
+
+    public Path pluginsLock() {
+        return pluginsDir().resolve(".lock");
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.regex.Pattern;
@@ -31,6 +32,17 @@ public record Version(String value) implements Comparable<Version> {
 
     public static Version of(Instant at, JobId job) {
         return new Version(FORMAT.format(at) + "-" + job.value().substring(0, 12));
+    }
+
+    /** A version named by a time and 12 hex digits of something else that identifies it (a plugin jar's SHA-256). */
+    public static Version of(Instant at, String hex12) {
+        return new Version(FORMAT.format(at) + "-" + hex12);
+    }
+
+    /** The time the name starts with. */
+    public Instant instant() {
+        return LocalDateTime.parse(value.substring(0, 19), DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"))
+                .toInstant(ZoneOffset.UTC);
     }
 
     /** Reads {@code "20261126T061500.123Z-3f2a9c0d11be"}, and the older {@code {"value": …}}. */

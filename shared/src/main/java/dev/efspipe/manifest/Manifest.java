@@ -28,11 +28,16 @@ import java.util.Set;
  * @param invocations how many invocations the job took (more than 1 when it continued from checkpoints)
  * @param metadata   the members of top-level JSON objects that are not arrays of records (a document's
  *                   {@code meta}, a FeatureCollection's {@code type}), bounded; null when there were none
+ * @param lineage    the record transforms that produced the records, with their exact versions; null when none
+ * @param efsBytesWritten bytes the job wrote to EFS over all its invocations: its parts and files as stored
+ *                   (compressed parts counted compressed), the input of {@code ./pipeline plan --job-gib}
+ * @param efsBytesRead bytes the job read from EFS over all its invocations: its input when that is a file in
+ *                   the inbox (read again up to the checkpoint by each continuation), else 0
  */
 public record Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source,
                        Instant createdAt, long records, long inputBytes, List<Part> parts, List<FileEntry> files,
                        Map<String, Long> timingsMs, String recordPointer, Fields fields, int invocations,
-                       Metadata metadata) {
+                       Metadata metadata, Lineage lineage, long efsBytesWritten, long efsBytesRead) {
     public static final int SCHEMA = 2;
 
     public Manifest {
@@ -46,6 +51,10 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
         parts = List.copyOf(parts);
         files = List.copyOf(files);
         timingsMs = Map.copyOf(timingsMs);
+        if (efsBytesWritten < 0 || efsBytesRead < 0) {
+            throw new IllegalArgumentException("Manifest EFS byte counts must be 0 or more, got written " + efsBytesWritten
+                    + " and read " + efsBytesRead);
+        }
         long sum = parts.stream().mapToLong(Part::records).sum();
         if (sum != records) {
             throw new IllegalArgumentException("Manifest records (" + records + ") differ from the sum over parts (" + sum + ")");
@@ -55,7 +64,23 @@ public record Manifest(int schema, DatasetName dataset, Version version, JobId j
     /** The summary without pointer, fields or invocation count (one invocation). */
     public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
                     long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs) {
-        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, null, null, 1, null);
+        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, null, null, 1, null, null, 0, 0);
+    }
+
+    /** The summary without metadata, lineage or EFS byte counts (manifests written before they were recorded read as 0). */
+    public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
+                    long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs,
+                    String recordPointer, Fields fields, int invocations) {
+        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, recordPointer,
+                fields, invocations, null, null, 0, 0);
+    }
+
+    /** Without lineage (no record transforms) and EFS byte counts. */
+    public Manifest(int schema, DatasetName dataset, Version version, JobId jobId, UploadSource source, Instant createdAt,
+                    long records, long inputBytes, List<Part> parts, List<FileEntry> files, Map<String, Long> timingsMs,
+                    String recordPointer, Fields fields, int invocations, Metadata metadata) {
+        this(schema, dataset, version, jobId, source, createdAt, records, inputBytes, parts, files, timingsMs, recordPointer,
+                fields, invocations, metadata, null, 0, 0);
     }
 
     /**

@@ -27,7 +27,7 @@ class JobTest {
     @Test
     void shouldRejectAnIdThatDoesNotMatchItsSource() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new Job(Job.SCHEMA, OTHER.jobId(), DATASET, SOURCE, AT, null, null))
+                .isThrownBy(() -> new Job(Job.SCHEMA, OTHER.jobId(), DATASET, SOURCE, AT, null, null, null))
                 .withMessageContaining("does not match its source")
                 .withMessageContaining("s3://uploads/2024/Sales Report.json");
     }
@@ -35,7 +35,7 @@ class JobTest {
     @Test
     void shouldRejectAnUnknownSchema() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new Job(Job.SCHEMA + 1, SOURCE.jobId(), DATASET, SOURCE, AT, null, null))
+                .isThrownBy(() -> new Job(Job.SCHEMA + 1, SOURCE.jobId(), DATASET, SOURCE, AT, null, null, null))
                 .withMessageContaining("Unsupported job schema");
     }
 
@@ -91,13 +91,13 @@ class JobTest {
     @Test
     void shouldRejectASourceOnlyIdForAnotherDataset_inSchemaTwo() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new Job(Job.SCHEMA, SOURCE.jobId(), DatasetName.of("a"), SOURCE, AT, null, null))
+                .isThrownBy(() -> new Job(Job.SCHEMA, SOURCE.jobId(), DatasetName.of("a"), SOURCE, AT, null, null, null))
                 .withMessageContaining("does not match its source s3://uploads/2024/Sales Report.json and dataset a");
     }
 
     @Test
     void shouldStillReadASchemaOneJob_whoseIdCameFromTheSourceAlone() {
-        Job old = new Job(1, SOURCE.jobId(), DatasetName.of("a"), SOURCE, AT, null, null);
+        Job old = new Job(1, SOURCE.jobId(), DatasetName.of("a"), SOURCE, AT, null, null, null);
 
         assertThat(old.schema()).isEqualTo(1);
         assertThat(old.id()).isEqualTo(SOURCE.jobId());

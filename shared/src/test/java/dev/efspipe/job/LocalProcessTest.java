@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -42,11 +43,22 @@ class LocalProcessTest {
 
     @Test
     void shouldNotTagTheOwner_inLambda() {
+        for (Map<String, String> lambda : List.of(Map.of("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"),
+                Map.of("AWS_EXECUTION_ENV", "AWS_Lambda_java21", "AWS_LAMBDA_FUNCTION_NAME", "processor"))) {
+            String owner = LocalProcess.ownerName("env-1/request-1", lambda);
+
+            assertThat(owner).as("owner in %s", lambda).isEqualTo("env-1/request-1");
+            assertThat(LocalProcess.parse(owner)).isEmpty();
+            assertThat(LocalProcess.isGone(owner)).isFalse();
+        }
+    }
+
+    @Test
+    void shouldTagTheOwner_ofALocalStackFunction() {
+        // The local stack hands its functions a Lambda-like environment with a function name: still this process.
         String owner = LocalProcess.ownerName("env-1/request-1", Map.of("AWS_LAMBDA_FUNCTION_NAME", "processor"));
 
-        assertThat(owner).isEqualTo("env-1/request-1");
-        assertThat(LocalProcess.parse(owner)).isEmpty();
-        assertThat(LocalProcess.isGone(owner)).isFalse();
+        assertThat(LocalProcess.parse(owner)).contains(me);
     }
 
     @Test

@@ -15,9 +15,9 @@ import java.util.concurrent.Callable;
 
 /** Feeds one event JSON to a handler, as {@code sam local invoke -e} does, and prints its response. */
 @Command(name = "invoke", mixinStandardHelpOptions = true,
-        description = "Invoke the ingest or processor handler once with an event JSON file and print the response JSON.")
+        description = "Invoke the ingest, processor or api handler once with an event JSON file and print the response JSON.")
 final class InvokeCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "ingest or processor")
+    @Parameters(index = "0", description = "ingest, processor or api (an HTTP API payload 2.0 event)")
     String function;
 
     @Option(names = "--event", required = true, description = "The event JSON, as Lambda delivers it.")
@@ -31,8 +31,8 @@ final class InvokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!function.equals("ingest") && !function.equals("processor")) {
-            System.err.println("Unknown function '" + function + "': use ingest or processor");
+        if (!function.equals("ingest") && !function.equals("processor") && !function.equals("api")) {
+            System.err.println("Unknown function '" + function + "': use ingest, processor or api");
             return 2;
         }
         String json = Files.readString(event, StandardCharsets.UTF_8);

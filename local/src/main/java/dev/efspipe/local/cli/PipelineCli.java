@@ -1,7 +1,10 @@
 package dev.efspipe.local.cli;
 
+import dev.efspipe.config.Settings;
+import dev.efspipe.config.TelemetryConfig;
 import dev.efspipe.fs.IoErrors;
 import dev.efspipe.local.bench.BenchCommand;
+import dev.efspipe.logging.Logs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +21,7 @@ import java.util.Optional;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "efspipe 0.1.0",
         description = "Event-driven file processing on Lambda + EFS, run locally.",
         subcommands = {DemoCommand.class, UpCommand.class, ProcessCommand.class, InvokeCommand.class,
-                CatalogCommand.class, CatCommand.class, UnpublishCommand.class,
+                CatalogCommand.class, CatCommand.class, UnpublishCommand.class, PlanCommand.class, PluginCommand.class,
                 BenchCommand.class})
 public final class PipelineCli {
     /**
@@ -41,7 +44,7 @@ public final class PipelineCli {
         return 1;
     }
 
-    /** The whole command line as {@link #main} runs it (tests run it in-process). */
+    /** The whole command line as {@link #main} runs it, with its error reporting (tests run commands through it). */
     static CommandLine commandLine() {
         return configured(new CommandLine(new PipelineCli()));
     }
@@ -49,7 +52,14 @@ public final class PipelineCli {
     public static void main(String[] args) {
         // ElasticMQ's jar carries a logback.xml of its own; name ours so logback does not have to choose.
         System.setProperty("logback.configurationFile", "efspipe-logback.xml");
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
+        // One line per record from the start: JSON with AWS_LAMBDA_LOG_FORMAT=JSON (as the functions write in
+        // Lambda), plain text otherwise. The functions' own factories configure the same again.
+        try {
+            Logs.configure(TelemetryConfig.from(Settings.environment(System.getenv()), "pipeline"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("pipeline: " + e.getMessage());
+            System.exit(2);
+        }
         Optional<ProcessCommand> plain = ProcessCommand.plain(args);
         if (plain.isPresent()) {
             int code;

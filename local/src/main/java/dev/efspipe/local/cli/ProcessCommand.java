@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import dev.efspipe.config.EfsConfig;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.LocalProcess;
+import dev.efspipe.job.TransformSpec;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.layout.DatasetName;
 import dev.efspipe.layout.EfsLayout;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +56,18 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--part-size", description = "Bound of one NDJSON part in bytes (default: PIPELINE_PART_MAX_BYTES, else 128 MiB).")
     Long partSize;
 
+    @Option(names = "--transform", paramLabel = "NAME[(OPTION=VALUE,…)]",
+            description = "Apply this record transform (repeatable; applied in the order given): a published plugin's name, or "
+                    + "lookup(field=…,dataset=…,key=…,into=…). Without it, PIPELINE_TRANSFORMS decides by the file name.")
+    List<String> transforms;
+
     /**
      * The command for {@code process FILE --efs DIR [--dataset NAME] [--record-pointer /p] [--part-size BYTES]}
      * (each option also as {@code --name=value}) read without picocli, or empty for anything else (help, version,
-     * an unknown or repeated option, a value that looks like an option, a number that does not parse), which
-     * picocli then reads and, where it is wrong, explains. picocli is Java 5 bytecode that class-data sharing cannot archive; building its
-     * model costs {@code process} most of a second of CPU at every start. {@code ProcessArgsTest} holds this reading
-     * to picocli's on the same arguments.
+     * an unknown or repeated option such as {@code --transform}, a value that looks like an option, a number that
+     * does not parse), which picocli then reads and, where it is wrong, explains. picocli is Java 5 bytecode that
+     * class-data sharing cannot archive; building its model costs {@code process} most of a second of CPU at every
+     * start. {@code ProcessArgsTest} holds this reading to picocli's on the same arguments.
      */
     static Optional<ProcessCommand> plain(String[] args) {
         if (args.length < 2 || !args[0].equals("process")) {
@@ -132,6 +139,13 @@ final class ProcessCommand implements Callable<Integer> {
         UploadSource source = UploadSource.file(abs.toString(), tag, Files.size(abs));
         DatasetName name = dataset != null ? DatasetName.of(dataset) : DatasetName.fromObjectKey(abs.getFileName().toString());
         Job job = Job.of(source, name, Instant.now(), null, pointer);
+        if (transforms != null) {
+            List<TransformSpec> chain = new ArrayList<>();
+            for (String t : transforms) {
+                chain.addAll(TransformSpec.parseChain(t));
+            }
+            job = job.withTransforms(chain);
+        }
         InputSource input = new FileInputSource(abs);
         // On a terminal, a progress bar over the bytes read from the file; in a pipe or a log, nothing.
         ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("Processing")
@@ -143,6 +157,7 @@ final class ProcessCommand implements Callable<Integer> {
         try {
             outcome = service.run(job, input, LocalProcess.ownerName("cli/" + ProcessHandle.current().pid(), System.getenv()));
         } finally {
+            service.close(); // the local copies of plugins and reference indexes
             if (bar != null) {
                 bar.close();
             }
@@ -150,6 +165,12 @@ final class ProcessCommand implements Callable<Integer> {
         switch (outcome.status()) {
             case PUBLISHED, DUPLICATE -> {
                 System.out.println(outcome.status() + ": " + outcome.detail());
+                if (outcome.manifest() != null && outcome.manifest().lineage() != null) {
+                    for (var t : outcome.manifest().lineage().transforms()) {
+                        System.out.println("  transform " + t.label() + (t.sha256() == null ? "" : "  jar SHA-256 " + t.sha256())
+                                + t.references().stream().map(r -> "  reference " + r.dataset() + "/" + r.version()).reduce("", String::concat));
+                    }
+                }
                 if (outcome.manifest() != null) {
                     outcome.manifest().parts().forEach(p -> System.out.printf("  %s  %d records  %d bytes%n", p.name(), p.records(), p.bytes()));
                     outcome.manifest().files().forEach(f -> System.out.printf("  %s  %d bytes%n", f.name(), f.bytes()));

@@ -1,5 +1,7 @@
 package dev.efspipe.local.stack;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.efspipe.api.config.ApiConfig;
@@ -7,6 +9,7 @@ import dev.efspipe.api.ApiHandler;
 import dev.efspipe.api.ApiService;
 import dev.efspipe.config.ClientConfig;
 import dev.efspipe.config.EfsConfig;
+import dev.efspipe.config.TelemetryConfig;
 import dev.efspipe.ingest.IngestConfig;
 import dev.efspipe.ingest.IngestHandler;
 import dev.efspipe.ingest.IngestService;
@@ -29,7 +32,7 @@ import java.util.Map;
 
 /**
  * The three functions wired to a local stack's endpoints the way the template wires them in AWS: each gets an
- * environment (the {@code PIPELINE_*} variables of this process, overlaid with what the template would set,
+ * environment (the {@code PIPELINE_*} variables and the log format of this process, overlaid with what the template would set,
  * pointed at the local servers) and is built by the same {@code fromEnvironment} factory its Lambda handler
  * uses. Only the clients are handed in, for the local servers' credentials.
  */
@@ -43,6 +46,7 @@ public final class LocalFunctions implements AutoCloseable {
     private final LocalFunction ingest;
     private final LocalFunction processor;
     private final ApiHandler api;
+    private final LocalFunction apiFunction;
 
     private LocalFunctions(StackInfo info, LocalStack.Options options, Map<String, String> processEnv) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(info.accessKeyId(), info.secretAccessKey()));
@@ -61,6 +65,8 @@ public final class LocalFunctions implements AutoCloseable {
         apiEnv.put("AWS_SECRET_ACCESS_KEY", info.secretAccessKey());
         apiEnv.put(ApiConfig.BUCKET, info.bucket());
         this.api = new ApiHandler(ApiService.fromEnvironment(apiEnv));
+        this.apiFunction = LocalFunction.of("api", API_TIMEOUT, 512, api, APIGatewayV2HTTPEvent.class,
+                APIGatewayV2HTTPResponse.class);
     }
 
     /** The functions as the stack started with {@code options} runs them, against the servers {@code info} names. */
@@ -78,7 +84,8 @@ public final class LocalFunctions implements AutoCloseable {
                                            Map<String, String> processEnv) {
         Map<String, String> env = new HashMap<>();
         processEnv.forEach((name, value) -> {
-            if (name.startsWith("PIPELINE_")) {
+            // The log format too: with AWS_LAMBDA_LOG_FORMAT=JSON the functions log JSON and write EMF, as in Lambda.
+            if (name.startsWith("PIPELINE_") || name.equals(TelemetryConfig.LOG_FORMAT)) {
                 env.put(name, value);
             }
         });
@@ -113,12 +120,13 @@ public final class LocalFunctions implements AutoCloseable {
         return api;
     }
 
-    /** {@code ingest} or {@code processor}. */
+    /** {@code ingest}, {@code processor} or {@code api} (fed an HTTP API payload 2.0 event). */
     public LocalFunction get(String name) {
         return switch (name) {
             case "ingest" -> ingest;
             case "processor" -> processor;
-            default -> throw new IllegalArgumentException("No function '" + name + "': use ingest or processor");
+            case "api" -> apiFunction;
+            default -> throw new IllegalArgumentException("No function '" + name + "': use ingest, processor or api");
         };
     }
 

@@ -64,6 +64,21 @@ class LambdaArtifactsIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ingest", "processor", "api"})
+    void onlyTheProcessorZipCarriesThePluginContractAndNoZipCarriesAPlugin(String function) throws IOException {
+        try (ZipFile zip = new ZipFile(zipOf(function).toFile())) {
+            List<String> names = names(zip);
+            if (function.equals("processor")) {
+                // Plugins are loaded with the spi as their parent's only classes: it must be in the processor's zip.
+                assertThat(names).anyMatch(n -> n.matches("lib/efspipe-spi-.*\\.jar"));
+            } else {
+                assertThat(names).noneMatch(n -> n.startsWith("lib/efspipe-spi"));
+            }
+            assertThat(names).noneMatch(n -> n.startsWith("com/example/") || n.startsWith("lib/mask-email-plugin"));
+        }
+    }
+
     private static Path zipOf(String function) {
         Path root = Path.of(System.getProperty("project.root", ".."));
         Path zip = root.resolve(function).resolve("target").resolve("efspipe-" + function + "-lambda.zip");

@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs AWS's CloudFormation linter, cfn-lint, on {@code template.yaml}, where it is installed (it is a
- * Python tool; the project's Debian machines have it, {@code pip install cfn-lint} elsewhere). It
+ * Runs AWS's CloudFormation linter, cfn-lint, on {@code template.yaml}, where it is installed. It is a
+ * Python tool from PyPI with no Debian package ({@code apt-cache policy cfn-lint python3-cfn-lint}
+ * finds none); the project's build machines come with it (cfn-lint 1.51.0 in their Python), and
+ * {@code .ci/run} cannot install it where PyPI is out of reach. Elsewhere: {@code pip install cfn-lint}. It
  * applies the SAM transform itself (with aws-sam-translator) and checks every resource, SAM's and the
  * plain CloudFormation ones the SAM schema does not cover, against CloudFormation's resource schemas.
  * Without cfn-lint this test is skipped, not failed.

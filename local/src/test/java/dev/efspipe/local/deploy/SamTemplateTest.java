@@ -190,21 +190,35 @@ class SamTemplateTest {
 
     @Test
     void processorIsPolledNoFasterThanItsReservedConcurrencyAllows() {
-                Object reserved = template.functionProperty(PROCESSOR_FUNCTION, "ReservedConcurrentExecutions", null);
-        assertThat(reserved).as("ReservedConcurrentExecutions of %s: caps the load on EFS", PROCESSOR_FUNCTION)
-                .isNotNull();
-        int reservedConcurrency = template.intValue(reserved);
+        // The reservation is optional: check every kind of value the parameter admits.
+        for (String reservation : List.of("", "0", "2", "3", "64")) {
+            Map<String, Object> parameters = Map.of("ProcessorReservedConcurrency", reservation);
+            Object reserved = template.evaluate(
+                    template.functionProperty(PROCESSOR_FUNCTION, "ReservedConcurrentExecutions", Template.NO_VALUE), parameters);
 
-        template.sqsEventSources().forEach((name, properties) -> {
-            if (name.startsWith(PROCESSOR_FUNCTION + "/")) {
-                Object maximum = mapOf(properties.getOrDefault("ScalingConfig", Map.of())).get("MaximumConcurrency");
-                assertThat(maximum).as("ScalingConfig.MaximumConcurrency of %s: without it the event source invokes past"
-                        + " the reserved concurrency and throttled receives push healthy jobs to the dead-letter queue",
-                        name).isNotNull();
-                assertThat(template.intValue(maximum)).as("MaximumConcurrency of %s", name)
-                        .isLessThanOrEqualTo(reservedConcurrency);
-            }
-        });
+            template.sqsEventSources().forEach((name, properties) -> {
+                if (!name.startsWith(PROCESSOR_FUNCTION + "/")) {
+                    return;
+                }
+                Map<String, Object> source = mapOf(template.evaluate(properties, parameters));
+                Object maximum = mapOf(source.getOrDefault("ScalingConfig", Map.of())).get("MaximumConcurrency");
+                assertThat(maximum).as("ScalingConfig.MaximumConcurrency of %s (reservation '%s'): without it the event"
+                        + " source invokes past a reservation and throttled receives push healthy jobs to the dead-letter"
+                        + " queue", name, reservation).isNotNull();
+                assertThat(template.intValue(maximum)).as("MaximumConcurrency of %s: Lambda's range", name).isBetween(2, 1000);
+                if (reserved == Template.NO_VALUE) {
+                    return;
+                }
+                int reservedConcurrency = template.intValue(reserved);
+                if (reservedConcurrency == 0) {
+                    assertThat(source.get("Enabled")).as("Enabled of %s while paused (reserved concurrency 0)", name)
+                            .isEqualTo(false);
+                } else {
+                    assertThat(template.intValue(maximum)).as("MaximumConcurrency of %s with reservation %d", name,
+                            reservedConcurrency).isLessThanOrEqualTo(reservedConcurrency);
+                }
+            });
+        }
     }
 
     @Test

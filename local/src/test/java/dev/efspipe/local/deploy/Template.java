@@ -177,6 +177,96 @@ final class Template {
         return Integer.parseInt(String.valueOf(value).trim());
     }
 
+    // ------------------------------------------------------------------ evaluation under parameters
+
+    /** What {@code !Ref AWS::NoValue} evaluates to: the property is left out. */
+    static final Object NO_VALUE = new Object() {
+        @Override
+        public String toString() {
+            return "AWS::NoValue";
+        }
+    };
+
+    /**
+     * A value as CloudFormation would see it for the given parameter values (the others at their
+     * defaults): {@code Fn::If} takes its branch, conditions and {@code Ref}s to parameters are
+     * evaluated, {@code !Ref AWS::NoValue} becomes {@link #NO_VALUE}; everything else (references to
+     * resources, {@code Fn::Sub}, {@code Fn::GetAtt}) stays as written, inside evaluated containers.
+     */
+    Object evaluate(Object value, Map<String, ?> parameterValues) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(item -> evaluate(item, parameterValues)).filter(item -> item != NO_VALUE).toList();
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            return value;
+        }
+        if (map.size() == 1) {
+            String function = String.valueOf(map.keySet().iterator().next());
+            Object argument = map.values().iterator().next();
+            switch (function) {
+                case "Fn::If" -> {
+                    List<Object> arguments = listOf(argument);
+                    boolean condition = condition(String.valueOf(arguments.get(0)), parameterValues);
+                    return evaluate(arguments.get(condition ? 1 : 2), parameterValues);
+                }
+                case "Ref" -> {
+                    String name = String.valueOf(argument);
+                    if (name.equals("AWS::NoValue")) {
+                        return NO_VALUE;
+                    }
+                    if (parameters().containsKey(name)) {
+                        return parameterValue(name, parameterValues);
+                    }
+                    return value;
+                }
+                default -> { }
+            }
+        }
+        Map<String, Object> evaluated = new LinkedHashMap<>();
+        map.forEach((key, child) -> {
+            Object result = evaluate(child, parameterValues);
+            if (result != NO_VALUE) {
+                evaluated.put(String.valueOf(key), result);
+            }
+        });
+        return evaluated;
+    }
+
+    /** A named condition of the Conditions section, for the given parameter values. */
+    boolean condition(String name, Map<String, ?> parameterValues) {
+        Object definition = conditions().get(name);
+        assertThat(definition).as("condition %s", name).isNotNull();
+        return conditionValue(definition, parameterValues);
+    }
+
+    private boolean conditionValue(Object expression, Map<String, ?> parameterValues) {
+        Map<String, Object> map = mapOf(expression);
+        assertThat(map).as("a condition function: %s", expression).hasSize(1);
+        String function = map.keySet().iterator().next();
+        Object argument = map.get(function);
+        return switch (function) {
+            case "Condition" -> condition(String.valueOf(argument), parameterValues);
+            case "Fn::Not" -> !conditionValue(listOf(argument).get(0), parameterValues);
+            case "Fn::And" -> listOf(argument).stream().allMatch(part -> conditionValue(part, parameterValues));
+            case "Fn::Or" -> listOf(argument).stream().anyMatch(part -> conditionValue(part, parameterValues));
+            case "Fn::Equals" -> {
+                List<Object> sides = listOf(argument);
+                yield String.valueOf(evaluate(sides.get(0), parameterValues))
+                        .equals(String.valueOf(evaluate(sides.get(1), parameterValues)));
+            }
+            default -> throw new AssertionError("not a condition function: " + expression);
+        };
+    }
+
+    private Object parameterValue(String name, Map<String, ?> parameterValues) {
+        if (parameterValues.containsKey(name)) {
+            return parameterValues.get(name);
+        }
+        Object fallback = mapOf(parameters().get(name)).get("Default");
+        assertThat(fallback).as("Default of parameter %s (or give it a value)", name).isNotNull();
+        return fallback;
+    }
+
     // ------------------------------------------------------------------ intrinsic functions
 
     static Map<String, Object> ref(String name) {

@@ -33,9 +33,9 @@ class TemplateNetworkTest {
     /** The parameter that names the VPC; empty means "create one". */
     private static final String VPC_PARAMETER = "VpcId";
     /** Parameters that describe an existing VPC's network. */
-    private static final Set<String> EXISTING_NETWORK_PARAMETERS = Set.of(VPC_PARAMETER, "VpcSubnetIds", "PrivateRouteTableIds");
-    /** The optional parameter naming the security group of readers (EC2, ECS) that may also mount. */
-    private static final String READER_SECURITY_GROUP_PARAMETER = "ReaderSecurityGroupId";
+    private static final Set<String> EXISTING_NETWORK_PARAMETERS = Set.of(VPC_PARAMETER, "VpcSubnetIds", "PrivateRouteTableIds", "ExistingVpcCidr");
+    /** The optional parameters naming the security groups of readers and of a writing web app (EC2, ECS) that may also mount. */
+    private static final Set<String> CLIENT_SECURITY_GROUP_PARAMETERS = Set.of("ReaderSecurityGroupId", "WriterSecurityGroupId");
     private static final int NFS_PORT = 2049;
 
     private static Template template;
@@ -153,11 +153,11 @@ class TemplateNetworkTest {
                         && template.intValue(rule.get("FromPort")) == NFS_PORT
                         && template.intValue(rule.get("ToPort")) == NFS_PORT;
                 boolean fromAllowedGroup = functionGroups.contains(sourceGroup(rule))
-                        || ref(READER_SECURITY_GROUP_PARAMETER).equals(rule.get("SourceSecurityGroupId"));
+                        || CLIENT_SECURITY_GROUP_PARAMETERS.stream().map(Template::ref).anyMatch(parameter -> parameter.equals(rule.get("SourceSecurityGroupId")));
                 boolean byAddress = rule.keySet().stream().anyMatch(key -> key.startsWith("Cidr") || key.startsWith("SourcePrefixList"));
                 if (!nfs || !fromAllowedGroup || byAddress) {
                     problems.add(where + ": " + rule + " (allowed: TCP " + NFS_PORT + " from " + functionGroups
-                            + " or from the " + READER_SECURITY_GROUP_PARAMETER + " parameter)");
+                            + " or from the parameters " + CLIENT_SECURITY_GROUP_PARAMETERS + ")");
                 }
             });
         }

@@ -3,6 +3,7 @@ package dev.efspipe.processor.config;
 import dev.efspipe.config.ClientConfig;
 import dev.efspipe.config.EfsConfig;
 import dev.efspipe.config.Settings;
+import dev.efspipe.config.TelemetryConfig;
 import dev.efspipe.processor.json.JsonLimits;
 import dev.efspipe.processor.limits.UnpackLimits;
 
@@ -25,9 +26,12 @@ import java.util.Optional;
  * @param json            the limits JSON documents are read under
  * @param unpack          what an archive or compressed upload may expand to
  * @param progressInterval how often a running job's record gets fresh progress figures, at most
+ * @param telemetry       log format and metrics
+ * @param transforms      the record transforms of uploads whose announcement chose none, by key prefix
  */
 public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String processQueueUrl, PartFormat parts,
-                              SuspendRule suspend, JsonLimits json, UnpackLimits unpack, Duration progressInterval) {
+                              SuspendRule suspend, JsonLimits json, UnpackLimits unpack, Duration progressInterval,
+                              TelemetryConfig telemetry, TransformRules transforms) {
     public static final String PROCESS_QUEUE_URL = ClientConfig.PROCESS_QUEUE_URL;
     /** Set by Lambda in every function's environment; the local stack sets it for its functions too. */
     public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
@@ -45,12 +49,15 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
         if (progressInterval.isNegative() || progressInterval.isZero()) {
             throw new IllegalArgumentException("progress interval (" + progressInterval + ") must be positive");
         }
+        Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(transforms, "transforms");
     }
 
     /** The defaults with the given EFS root (tests). */
     public static ProcessorConfig forEfsRoot(Path root) {
         return new ProcessorConfig(EfsConfig.at(root), ClientConfig.DEFAULT, null, PartFormat.DEFAULT, SuspendRule.DEFAULT,
-                JsonLimits.DEFAULTS, UnpackLimits.defaults(), DEFAULT_PROGRESS_INTERVAL);
+                JsonLimits.DEFAULTS, UnpackLimits.defaults(), DEFAULT_PROGRESS_INTERVAL, TelemetryConfig.quiet("processor"),
+                TransformRules.NONE);
     }
 
     /**
@@ -65,7 +72,8 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
         }
         return new ProcessorConfig(EfsConfig.from(settings), ClientConfig.from(settings), queue.orElse(null),
                 PartFormat.from(settings), SuspendRule.from(settings), JsonLimits.from(settings), UnpackLimits.from(settings),
-                settings.seconds(PROGRESS_SECONDS, DEFAULT_PROGRESS_INTERVAL, 1));
+                settings.seconds(PROGRESS_SECONDS, DEFAULT_PROGRESS_INTERVAL, 1), TelemetryConfig.from(settings, "processor"),
+                TransformRules.from(settings));
     }
 
     public Path efsRoot() {
@@ -73,30 +81,36 @@ public record ProcessorConfig(EfsConfig efs, ClientConfig clients, String proces
     }
 
     public ProcessorConfig withPartMaxBytes(long bytes) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(bytes, parts.gzip()), suspend, json, unpack, progressInterval);
+        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(bytes, parts.gzip()), suspend, json, unpack,
+                progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withGzipParts(boolean gzip) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(parts.maxBytes(), gzip), suspend, json, unpack, progressInterval);
+        return new ProcessorConfig(efs, clients, processQueueUrl, new PartFormat(parts.maxBytes(), gzip), suspend, json, unpack,
+                progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withEfs(EfsConfig newEfs) {
-        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack, progressInterval);
+        return new ProcessorConfig(newEfs, clients, processQueueUrl, parts, suspend, json, unpack, progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withSuspend(SuspendRule rule) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack, progressInterval);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, rule, json, unpack, progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withJson(JsonLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack, progressInterval);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, limits, unpack, progressInterval, telemetry, transforms);
     }
 
     public ProcessorConfig withProgressInterval(Duration interval) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, interval);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, interval, telemetry, transforms);
+    }
+
+    public ProcessorConfig withTransforms(TransformRules rules) {
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, unpack, progressInterval, telemetry, rules);
     }
 
     public ProcessorConfig withUnpack(UnpackLimits limits) {
-        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits, progressInterval);
+        return new ProcessorConfig(efs, clients, processQueueUrl, parts, suspend, json, limits, progressInterval, telemetry, transforms);
     }
 }

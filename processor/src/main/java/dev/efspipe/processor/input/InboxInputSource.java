@@ -44,6 +44,11 @@ public final class InboxInputSource implements InputSource {
     }
 
     @Override
+    public boolean onEfs() {
+        return true;
+    }
+
+    @Override
     public SeekableByteChannel openChannel() throws IOException {
         return FileChannel.open(resolve(), StandardOpenOption.READ);
     }

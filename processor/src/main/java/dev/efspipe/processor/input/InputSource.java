@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a job reads: a file (local disk or EFS) or an S3 object. Archives in zip form need random access
@@ -19,6 +20,11 @@ public interface InputSource {
 
     long size() throws IOException;
 
+    /** Whether reading this source reads EFS (a file in the inbox), which the file system meters. */
+    default boolean onEfs() {
+        return false;
+    }
+
     /** A fresh channel positioned at 0; the caller closes it. */
     SeekableByteChannel openChannel() throws IOException;
 
@@ -33,5 +39,10 @@ public interface InputSource {
      */
     default InputSource withProgress(Progress progress) {
         return new TrackedInputSource(this, progress);
+    }
+
+    /** This source, adding the bytes every one of its channels reads to {@code counter}. */
+    default InputSource counting(LongAdder counter) {
+        return new CountedInputSource(this, counter);
     }
 }

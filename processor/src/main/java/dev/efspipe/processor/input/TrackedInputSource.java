@@ -21,6 +21,11 @@ record TrackedInputSource(InputSource source, Progress progress) implements Inpu
     }
 
     @Override
+    public boolean onEfs() {
+        return source.onEfs();
+    }
+
+    @Override
     public SeekableByteChannel openChannel() throws IOException {
         return new SourceChannel(source.openChannel(), source.size(), progress);
     }

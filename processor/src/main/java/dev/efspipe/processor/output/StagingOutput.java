@@ -10,8 +10,10 @@ import dev.efspipe.layout.DatasetName;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.json.FieldSummary;
 import dev.efspipe.processor.json.RecordSink;
+import dev.efspipe.processor.transform.RecordTransformChain;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -20,6 +22,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +40,11 @@ import java.util.zip.GZIPOutputStream;
  * before the checkpoint are passed over ({@link #skipping()}) and the files already listed are not
  * extracted again. At each clean boundary (a part closed, a file extracted, no part open) the budget is
  * asked whether to stop there; if so, {@link Suspension} unwinds the job.
+ *
+ * <p>With a {@link RecordTransformChain}, a record is collected in a buffer instead of being written, handed
+ * to the chain at {@link #endRecord()}, and its result written (or nothing, when it was dropped); the
+ * splitter's field walk then only validates the input, and {@link #summary()} counts the fields of the records
+ * as written. Without a chain, records go straight into the part file, no buffer and no copy in between.
  */
 public final class StagingOutput implements RecordSink, AutoCloseable {
     private final Path staging;
@@ -48,6 +56,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private final List<Manifest.FileEntry> extracted = new ArrayList<>();
     private final Map<String, Manifest.FileEntry> alreadyExtracted = new HashMap<>();
     private final FieldSummary fields;
+    private final FieldSummary summary;
     private final long skipUntil;
     /** Extracted files are fsynced in the background while the next is written (threads only once one is). */
     private final EarlyForce early = new EarlyForce();
@@ -55,6 +64,8 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private byte[] copyBuffer;
     /** The directory the last extracted file went to (created, or found to be one). */
     private Path lastDirectory;
+    private final RecordTransformChain chain;
+    private final RecordBuffer buffer;
 
     private CountingDigestOutputStream part;
     private Counting uncompressed;
@@ -88,6 +99,18 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
      */
     public StagingOutput(Path staging, DurableFiles files, long partMaxBytes, boolean gzip, Resume resume,
                          LongPredicate budgetExhausted) {
+        this(staging, files, partMaxBytes, gzip, resume, budgetExhausted, null);
+    }
+
+    /**
+     * @param resume          where an earlier invocation stopped, or null to start from the beginning
+     * @param budgetExhausted asked at each clean boundary with the bytes written in this invocation
+     * @param chain           the job's record transforms, or null for none
+     */
+    public StagingOutput(Path staging, DurableFiles files, long partMaxBytes, boolean gzip, Resume resume,
+                         LongPredicate budgetExhausted, RecordTransformChain chain) {
+        this.chain = chain;
+        this.buffer = chain == null ? null : new RecordBuffer();
         this.staging = staging;
         this.files = files;
         this.partMaxBytes = partMaxBytes;
@@ -98,20 +121,27 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             extracted.addAll(resume.files());
             resume.files().forEach(f -> alreadyExtracted.put(f.name(), f));
             this.skipUntil = resume.records();
-            this.fields = new FieldSummary(resume.fields());
+            this.summary = new FieldSummary(resume.fields());
         } else {
             this.skipUntil = 0;
-            this.fields = new FieldSummary();
+            this.summary = new FieldSummary();
         }
+        // With transforms, the walk over the input only validates it; what is counted is what is written.
+        this.fields = chain == null ? summary : new FieldSummary();
     }
 
     /** What a resumed output starts with. */
     public record Resume(long records, List<Manifest.Part> parts, List<Manifest.FileEntry> files, Manifest.Fields fields) {}
 
-    /** The field summary the JSON splitter feeds. */
+    /** The field summary the JSON splitter feeds as it walks each input record. */
     @Override
     public FieldSummary fields() {
         return fields;
+    }
+
+    /** The summary of the records as written, for the manifest and checkpoints ({@link #fields()} without transforms). */
+    public FieldSummary summary() {
+        return summary;
     }
 
     /** True while the records are ones an earlier invocation already wrote. */
@@ -155,12 +185,25 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             partPointer = pointer;
             partRecords = 0;
         }
+        if (chain != null) {
+            buffer.reset();
+            return buffer;
+        }
         return recordTarget;
     }
 
     /** Ends the record just written with a newline and rolls the part over when it reached its bound. */
     @Override
     public void endRecord() throws IOException {
+        if (chain != null) {
+            byte[] result = chain.apply(buffer.toByteArray(), records, partSource, summary);
+            if (result == null) {
+                records++; // dropped: counted as read, not written
+                RECORDS_SEEN.setRelease(this, records);
+                return;
+            }
+            writeWithoutLineBreaks(result);
+        }
         recordTarget.write('\n');
         partRecords++;
         records++;
@@ -171,8 +214,30 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
         }
     }
 
+    /** A checked JSON value has line breaks only between tokens, where they can go: one record, one line. */
+    private void writeWithoutLineBreaks(byte[] value) throws IOException {
+        int from = 0;
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == '\n' || value[i] == '\r') {
+                recordTarget.write(value, from, i - from);
+                from = i + 1;
+            }
+        }
+        recordTarget.write(value, from, value.length - from);
+    }
+
+    /** Records read so far, in this and earlier invocations (those a transform dropped included). */
     public long records() {
         return records;
+    }
+
+    /** Records written to parts so far (fewer than {@link #records()} when a transform dropped some). */
+    public long recordsWritten() {
+        long n = part == null ? 0 : partRecords;
+        for (Manifest.Part p : parts) {
+            n += p.records();
+        }
+        return n;
     }
 
     /** {@link #records()} for any other thread (the progress figures): at most a few records behind. */
@@ -324,12 +389,27 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             return;
         }
         uncompressed.close(); // finishes the gzip stream (if any), flushes, closes the file
+        if (partRecords == 0) {
+            // Every record of this part was dropped by a transform: no empty part in the output.
+            Files.delete(staging.resolve("parts").resolve(partName(parts.size())));
+            part = null;
+            uncompressed = null;
+            recordTarget = null;
+            return;
+        }
         parts.add(new Manifest.Part("parts/" + partName(parts.size()), partSource, partRecords, part.count(), part.sha256Hex(),
                 partPointer));
         bytesWritten += part.count();
         part = null;
         uncompressed = null;
         recordTarget = null;
+    }
+
+    /** One record on its way to the transforms: reused from record to record. */
+    private static final class RecordBuffer extends ByteArrayOutputStream {
+        RecordBuffer() {
+            super(1 << 12);
+        }
     }
 
     /** Counts the uncompressed bytes of a part, which its size bound applies to. */

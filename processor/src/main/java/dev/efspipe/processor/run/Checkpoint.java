@@ -1,6 +1,7 @@
 package dev.efspipe.processor.run;
 
 import dev.efspipe.layout.JobId;
+import dev.efspipe.manifest.Lineage;
 import dev.efspipe.manifest.Manifest;
 
 import java.time.Instant;
@@ -19,10 +20,13 @@ import java.util.Objects;
  * @param records     records written so far (the next one is record number {@code records})
  * @param processMs   time spent processing in earlier invocations
  * @param invocations invocations so far
+ * @param efsBytesWritten bytes written to EFS by the invocations so far (parts and files)
+ * @param efsBytesRead    bytes read from EFS by the invocations so far (an inbox input)
+ * @param lineage     the transforms (exact versions) the job applies, so its continuations apply the same; null: none
  */
 public record Checkpoint(int schema, JobId jobId, long records, List<Manifest.Part> parts,
                          List<Manifest.FileEntry> files, Manifest.Fields fields, long processMs, int invocations,
-                         Instant at) {
+                         Instant at, long efsBytesWritten, long efsBytesRead, Lineage lineage) {
     public static final int SCHEMA = 1;
     public static final String FILE = "checkpoint.json";
 

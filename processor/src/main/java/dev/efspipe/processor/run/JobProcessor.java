@@ -11,14 +11,20 @@ import dev.efspipe.job.Job;
 import dev.efspipe.job.JobClaims;
 import dev.efspipe.job.JobRecord;
 import dev.efspipe.job.StagingSweeper;
+import dev.efspipe.job.TransformSpec;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.EfsLayout;
+import dev.efspipe.logging.LogContext;
 import dev.efspipe.manifest.Manifest;
 import dev.efspipe.processor.config.ProcessorConfig;
+import dev.efspipe.processor.config.TransformRules;
 import dev.efspipe.processor.input.InputSource;
 import dev.efspipe.processor.json.JsonRecordSplitter;
 import dev.efspipe.processor.output.StagingOutput;
 import dev.efspipe.processor.output.Suspension;
+import dev.efspipe.processor.transform.JobTransforms;
+import dev.efspipe.processor.transform.StaleCheckpointException;
+import dev.efspipe.processor.transform.Transforms;
 import dev.efspipe.publish.AtomicPublisher;
 import dev.efspipe.text.Printable;
 
@@ -29,12 +35,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -57,14 +65,21 @@ public final class JobProcessor {
     private final JobClaims claims;
     private final AtomicPublisher publisher;
     private final ContentProcessor content;
+    private final Transforms transforms;
     private final Clock clock;
     private final ScheduledExecutorService renewals;
     private final StagingSweeper sweeper;
     private final AtomicReference<Instant> lastSweep = new AtomicReference<>();
 
-    /** @param config the file system, part format and limits every job runs with */
+    /** @param config the file system, part format, limits and record transforms every job runs with */
     public JobProcessor(ProcessorConfig config, Clock clock) {
+        this(config, new Transforms(config.efsRoot(), config.transforms(), config.json(), Transforms.defaultLocalDir()), clock);
+    }
+
+    /** @param transforms the record transforms of this environment (plugins and reference data kept from job to job) */
+    public JobProcessor(ProcessorConfig config, Transforms transforms, Clock clock) {
         this.config = config;
+        this.transforms = transforms;
         this.clock = clock;
         this.layout = new EfsLayout(config.efsRoot());
         Duration lockTimeout = config.efs().lockTimeout();
@@ -78,6 +93,11 @@ public final class JobProcessor {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Removes the local copies of plugins and reference indexes ({@link Transforms#close()}). */
+    public void close() throws IOException {
+        transforms.close();
     }
 
     public EfsLayout layout() {
@@ -266,29 +286,50 @@ public final class JobProcessor {
         Instant started = clock.instant();
         files.createDirectories(staging);
         long inputBytes = input.size();
+        List<TransformSpec> chosen = transforms.chosenFor(job);
+        JobTransforms jobTransforms;
+        try {
+            jobTransforms = transforms.open(chosen, resume == null ? null : resume.lineage());
+        } catch (StaleCheckpointException stale) {
+            LOG.warning(() -> "Job " + job.id() + ": starting over from the first record: " + stale.getMessage());
+            DurableFiles.deleteTree(staging);
+            files.createDirectories(staging);
+            resume = null;
+            jobTransforms = transforms.open(chosen, null);
+        }
         StagingOutput.Resume from = resume == null ? null
                 : new StagingOutput.Resume(resume.records(), resume.parts(), resume.files(), resume.fields());
-        StagingOutput out = new StagingOutput(staging, files, config.parts().maxBytes(), config.parts().gzip(), from, suspend::due);
         long earlierMs = resume == null ? 0 : resume.processMs();
         int invocations = (resume == null ? 0 : resume.invocations()) + 1;
-        progress.countRecordsWith(out::recordsSoFar);
-        try (out) {
-            content.process(input.withProgress(progress), job.recordPointer(), out);
-        } catch (Suspension s) {
-            long ms = earlierMs + Duration.between(started, clock.instant()).toMillis();
-            Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
-                    out.fields().snapshot(), ms, invocations, clock.instant());
-            files.writeAtomically(staging.resolve(Checkpoint.FILE), Json.MAPPER.writeValueAsBytes(checkpoint));
-            throw new Suspension("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
-                    + s.getMessage() + "); invocation " + invocations);
+        try (JobTransforms open = jobTransforms) {
+            StagingOutput out = new StagingOutput(staging, files, config.parts().maxBytes(), config.parts().gzip(), from, suspend::due,
+                    open.chain());
+            progress.countRecordsWith(out::recordsSoFar);
+            // What this job costs the file system, for its manifest and ./pipeline plan: EFS meters every byte.
+            LongAdder efsRead = new LongAdder();
+            InputSource measured = input.onEfs() ? input.counting(efsRead) : input;
+            long earlierWritten = resume == null ? 0 : resume.efsBytesWritten();
+            long earlierRead = resume == null ? 0 : resume.efsBytesRead();
+            try (out) {
+                content.process(measured.withProgress(progress), job.recordPointer(), out);
+            } catch (Suspension s) {
+                long ms = earlierMs + Duration.between(started, clock.instant()).toMillis();
+                Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
+                        out.summary().snapshot(), ms, invocations, clock.instant(), earlierWritten + out.bytesWritten(),
+                        earlierRead + efsRead.sum(), open.lineage(out.records(), out.recordsWritten()));
+                files.writeAtomically(staging.resolve(Checkpoint.FILE), Json.MAPPER.writeValueAsBytes(checkpoint));
+                throw new Suspension("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
+                        + s.getMessage() + "); invocation " + invocations);
+            }
+            Map<String, Long> timings = new LinkedHashMap<>();
+            timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
+            Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
+                    clock.instant(), out.recordsWritten(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
+                    out.summary().snapshot(), invocations, out.metadata(), open.lineage(out.records(), out.recordsWritten()),
+                    earlierWritten + out.bytesWritten(), earlierRead + efsRead.sum());
+            publisher.writeManifest(staging, manifest);
+            return manifest;
         }
-        Map<String, Long> timings = new LinkedHashMap<>();
-        timings.put("process", earlierMs + Duration.between(started, clock.instant()).toMillis());
-        Manifest manifest = new Manifest(Manifest.SCHEMA, job.dataset(), record.version(), job.id(), job.source(),
-                clock.instant(), out.records(), inputBytes, out.parts(), out.files(), timings, job.recordPointer(),
-                out.fields().snapshot(), invocations, out.metadata());
-        publisher.writeManifest(staging, manifest);
-        return manifest;
     }
 
     /**
@@ -333,12 +374,15 @@ public final class JobProcessor {
 
     private ScheduledFuture<?> scheduleRenewal(Job job, String owner, AtomicReference<IOException> lost) {
         long every = Math.max(1, config.efs().lease().toMillis() / 3);
+        Map<String, String> context = LogContext.current(); // the renewal thread's lines belong to this job and request
         return renewals.scheduleAtFixedRate(() -> {
-            try {
+            try (LogContext.Scope scope = LogContext.restore(context)) {
                 claims.renew(job.id(), owner, config.efs().lease());
             } catch (IOException e) {
                 lost.compareAndSet(null, e);
-                LOG.warning("Job " + job.id() + ": lease renewal failed: " + IoErrors.describe(e));
+                try (LogContext.Scope scope = LogContext.restore(context)) {
+                    LOG.warning("Job " + job.id() + ": lease renewal failed: " + IoErrors.describe(e));
+                }
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }
