@@ -53,9 +53,6 @@ import java.util.logging.Logger;
  */
 public final class ProcessorService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ProcessorService.class.getName());
-    /** Distinguishes this execution environment's claims from those of every other. */
-    private static final String ENVIRONMENT = ManagementFactory.getRuntimeMXBean().getName() + "/"
-            + UUID.randomUUID().toString().substring(0, 8);
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
     private final ProcessorConfig config;
@@ -166,7 +163,7 @@ public final class ProcessorService implements AutoCloseable {
                         + ", which the processor function cannot read; dropped");
                 return SqsBatch.Result.ACK;
             }
-            JobOutcome outcome = measured(job, () -> processor.run(job, input, ownerNames.apply(ENVIRONMENT + "/" + requestId),
+            JobOutcome outcome = measured(job, () -> processor.run(job, input, ownerNames.apply(Environment.NAME + "/" + requestId),
                     suspendCheck(remainingMillis)));
             LOG.info(() -> "Job " + job.id() + " " + outcome.status() + ": " + outcome.detail());
             if (outcome.status() == JobOutcome.Status.SUSPENDED) {
@@ -267,5 +264,14 @@ public final class ProcessorService implements AutoCloseable {
         } catch (SdkException e) {
             throw new IOException("Could not send the continuation of job " + job.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Distinguishes this execution environment's claims from those of every other. A holder of its own: made on
+     * the first message, not by {@code ./pipeline process}, which names its owner itself (the management beans
+     * and the random generator cost a command a tenth of a second at start).
+     */
+    private static final class Environment {
+        static final String NAME = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** Runs the processor on a local file, publishing into an EFS directory exactly as the Lambda does. */
@@ -59,6 +60,62 @@ final class ProcessCommand implements Callable<Integer> {
             description = "Apply this record transform (repeatable; applied in the order given): a published plugin's name, or "
                     + "lookup(field=…,dataset=…,key=…,into=…). Without it, PIPELINE_TRANSFORMS decides by the file name.")
     List<String> transforms;
+
+    /**
+     * The command for {@code process FILE --efs DIR [--dataset NAME] [--record-pointer /p] [--part-size BYTES]}
+     * (each option also as {@code --name=value}) read without picocli, or empty for anything else (help, version,
+     * an unknown or repeated option such as {@code --transform}, a value that looks like an option, a number that
+     * does not parse), which picocli then reads and, where it is wrong, explains. picocli is Java 5 bytecode that
+     * class-data sharing cannot archive; building its model costs {@code process} most of a second of CPU at every
+     * start. {@code ProcessArgsTest} holds this reading to picocli's on the same arguments.
+     */
+    static Optional<ProcessCommand> plain(String[] args) {
+        if (args.length < 2 || !args[0].equals("process")) {
+            return Optional.empty();
+        }
+        Map<String, String> options = new HashMap<>();
+        String positional = null;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-")) {
+                if (positional != null) {
+                    return Optional.empty();
+                }
+                positional = a;
+                continue;
+            }
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? a : a.substring(0, eq);
+            if (!List.of("--efs", "--dataset", "--record-pointer", "--part-size").contains(name)) {
+                return Optional.empty();
+            }
+            String value;
+            if (eq >= 0) {
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                value = args[++i];
+            } else {
+                return Optional.empty();
+            }
+            if (value.isEmpty() || options.put(name, value) != null) {
+                return Optional.empty();
+            }
+        }
+        if (positional == null || !options.containsKey("--efs")) {
+            return Optional.empty();
+        }
+        ProcessCommand c = new ProcessCommand();
+        try {
+            c.file = Path.of(positional);
+            c.efs = Path.of(options.get("--efs"));
+            c.partSize = options.containsKey("--part-size") ? Long.valueOf(options.get("--part-size")) : null;
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        c.dataset = options.get("--dataset");
+        c.recordPointer = options.get("--record-pointer");
+        return Optional.of(c);
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -3,6 +3,7 @@ package dev.efspipe.processor.output;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.efspipe.fs.DurableFiles;
+import dev.efspipe.fs.EarlyForce;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.json.Json;
 import dev.efspipe.layout.DatasetName;
@@ -57,6 +58,12 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private final FieldSummary fields;
     private final FieldSummary summary;
     private final long skipUntil;
+    /** Extracted files are fsynced in the background while the next is written (threads only once one is). */
+    private final EarlyForce early = new EarlyForce();
+    private static final int COPY_BUFFER = 1 << 16;
+    private byte[] copyBuffer;
+    /** The directory the last extracted file went to (created, or found to be one). */
+    private Path lastDirectory;
     private final RecordTransformChain chain;
     private final RecordBuffer buffer;
 
@@ -303,16 +310,24 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' would be written outside files/");
         }
         try {
-            files.createDirectories(target.getParent());
+            // Entries of one directory come together: its existence is looked up once, not once per file.
+            if (!target.getParent().equals(lastDirectory)) {
+                lastDirectory = files.createDirectories(target.getParent());
+            }
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative)
                     + "' is below a path that an earlier entry wrote as a file", e);
         }
         CountingDigestOutputStream out;
-        try (OutputStream raw = files.createFile(target)) {
-            out = new CountingDigestOutputStream(new BufferedOutputStream(raw, 1 << 16));
-            in.transferTo(out);
-            out.flush();
+        try (OutputStream raw = files.createFile(target, early)) {
+            // One buffer for every file, filled before each write: the bytes are copied once from the reader into
+            // it and written from there (a buffered stream and transferTo would copy them twice more, in 8 KiB steps).
+            out = new CountingDigestOutputStream(raw);
+            byte[] buf = copyBuffer();
+            int n;
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                out.write(buf, 0, n);
+            }
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' appears twice in the input", e);
         }
@@ -325,10 +340,25 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
         return entry;
     }
 
-    /** Closes the open part; the lists are complete afterwards. */
+    private byte[] copyBuffer() {
+        if (copyBuffer == null) {
+            copyBuffer = new byte[COPY_BUFFER];
+        }
+        return copyBuffer;
+    }
+
+    /** Closes the open part and waits for the extracted files' fsyncs; the lists are complete afterwards. */
     @Override
     public void close() throws IOException {
-        closePart();
+        try {
+            closePart();
+        } finally {
+            try {
+                early.await();
+            } finally {
+                early.close();
+            }
+        }
     }
 
     public List<Manifest.Part> parts() {

@@ -121,6 +121,24 @@ class JsonRecordSplitterTest {
     }
 
     @Test
+    void writesEachMembersNameAsAJsonStringWhateverItsCharacters() throws IOException {
+        String longName = "k".repeat(200); // longer than the first buffer for names
+        long records = split("{\"plain\": 1, \"quo\\\"te\": 2, \"back\\\\slash\": 3, \"tab\\t\": 4, \"caf\u00e9\": 5, \"\": 6, \""
+                + longName + "\": 7, \"\\u0001\": 8}");
+
+        assertThat(records).isEqualTo(8);
+        assertThat(lines()).containsExactly(
+                "{\"key\":\"plain\",\"value\":1}",
+                "{\"key\":\"quo\\\"te\",\"value\":2}",
+                "{\"key\":\"back\\\\slash\",\"value\":3}",
+                "{\"key\":\"tab\\t\",\"value\":4}",
+                "{\"key\":\"caf\u00e9\",\"value\":5}",
+                "{\"key\":\"\",\"value\":6}",
+                "{\"key\":\"" + longName + "\",\"value\":7}",
+                "{\"key\":\"\\u0001\",\"value\":8}");
+    }
+
+    @Test
     void splitsAnEmptyArrayIntoNoRecords() throws IOException {
         assertThat(split("[]")).isZero();
         assertThat(staging.resolve("parts")).doesNotExist();
