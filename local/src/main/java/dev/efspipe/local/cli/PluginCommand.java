@@ -86,6 +86,9 @@ final class PluginCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List published plugins and their versions.")
     static final class ListPlugins implements Callable<Integer> {
+        /** One row of the table: a version is 33 characters, an instant up to 30. */
+        private static final String ROW = "%-24s %-33s %-8s %-12s %-30s %s%n";
+
         @Option(names = "--efs", defaultValue = ".pipeline/efs", description = "The EFS directory (default ${DEFAULT-VALUE}).")
         Path efs;
 
@@ -97,12 +100,12 @@ final class PluginCommand {
                 System.out.println("No plugins in " + efs.toAbsolutePath().resolve("plugins"));
                 return 0;
             }
-            System.out.printf("%-24s %-33s %-8s %-12s %-30s %s%n", "PLUGIN", "VERSION", "CURRENT", "SHA-256", "PUBLISHED", "SOURCE");
+            System.out.printf(ROW, "PLUGIN", "VERSION", "CURRENT", "SHA-256", "PUBLISHED", "SOURCE");
             for (PluginName n : names) {
                 Optional<Version> current = store.current(n);
                 for (Version v : store.versions(n)) {
                     PluginMetadata m = store.metadata(n, v);
-                    System.out.printf("%-24s %-33s %-8s %-12s %-30s %s%n", n, v, current.equals(Optional.of(v)) ? "*" : "",
+                    System.out.printf(ROW, n, v, current.equals(Optional.of(v)) ? "*" : "",
                             m.sha256().substring(0, 12), m.publishedAt(), m.source());
                 }
             }

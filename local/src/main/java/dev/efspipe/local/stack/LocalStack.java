@@ -27,7 +27,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -241,10 +240,8 @@ public final class LocalStack implements AutoCloseable {
     /** Writes {@code stack.json} into the data directory. */
     public Path writeInfo() throws IOException {
         Path file = options.dataDir().resolve("stack.json");
-        // Written aside and renamed: a reader polling for the file (./pipeline invoke, a test) never sees it empty.
-        Path tmp = options.dataDir().resolve(".stack.json.tmp");
-        Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // Replaced atomically: a reader polling for the file (./pipeline invoke, a test) never sees it empty.
+        new DurableFiles(Permissions.DEFAULT).writeAtomically(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
         return file;
     }
 

@@ -1,7 +1,6 @@
 package dev.efspipe.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.efspipe.job.Job;
 import dev.efspipe.job.UploadSource;
 import dev.efspipe.json.Json;
@@ -91,19 +90,7 @@ class InvokeCommandIT {
     }
 
     private static Path sqsEvent(Path file, String body) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        ObjectNode r = root.putArray("Records").addObject();
-        r.put("messageId", "invoke-1");
-        r.put("receiptHandle", "rh");
-        r.put("body", body);
-        r.putObject("attributes").put("ApproximateReceiveCount", "1");
-        r.putObject("messageAttributes");
-        r.put("md5OfBody", "0");
-        r.put("eventSource", "aws:sqs");
-        r.put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:pipeline-ingest");
-        r.put("awsRegion", "us-east-1");
-        Files.writeString(file, root.toString());
-        return file;
+        return SqsEventFiles.write(file, "invoke-1", body);
     }
 
     private static String java() {

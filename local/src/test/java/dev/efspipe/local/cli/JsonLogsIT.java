@@ -191,19 +191,7 @@ class JsonLogsIT {
     }
 
     private static Path sqsEvent(Path file, String body) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        ObjectNode r = root.putArray("Records").addObject();
-        r.put("messageId", "json-logs-1");
-        r.put("receiptHandle", "rh");
-        r.put("body", body);
-        r.putObject("attributes").put("ApproximateReceiveCount", "1");
-        r.putObject("messageAttributes");
-        r.put("md5OfBody", "0");
-        r.put("eventSource", "aws:sqs");
-        r.put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:pipeline-ingest");
-        r.put("awsRegion", "us-east-1");
-        Files.writeString(file, root.toString());
-        return file;
+        return SqsEventFiles.write(file, "json-logs-1", body);
     }
 
     /** An HTTP API (payload format 2.0) event, as API Gateway delivers it to the api function. */

@@ -38,11 +38,21 @@ public interface InputSource {
      * draws its progress bar without the processor knowing about terminals.
      */
     default InputSource withProgress(Progress progress) {
-        return new TrackedInputSource(this, progress);
+        return new TrackedInputSource(this, () -> progress);
     }
 
-    /** This source, adding the bytes every one of its channels reads to {@code counter}. */
+    /**
+     * This source, adding the bytes every one of its channels reads to {@code counter}: how the processor
+     * measures what a job reads from EFS (re-reads counted again, as EFS meters them).
+     */
     default InputSource counting(LongAdder counter) {
-        return new CountedInputSource(this, counter);
+        return new TrackedInputSource(this, () -> {
+            // A channel reports its running total; the counter takes each increase (one reading thread per channel).
+            long[] reported = {0};
+            return (done, total) -> {
+                counter.add(done - reported[0]);
+                reported[0] = done;
+            };
+        });
     }
 }

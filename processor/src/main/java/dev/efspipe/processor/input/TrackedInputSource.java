@@ -2,9 +2,13 @@ package dev.efspipe.processor.input;
 
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.util.function.Supplier;
 
-/** A source whose channels report their reads to a {@link Progress}; see {@link InputSource#withProgress}. */
-record TrackedInputSource(InputSource source, Progress progress) implements InputSource {
+/**
+ * A source whose channels report their reads to a {@link Progress}, a fresh one per channel from
+ * {@code perChannel}; see {@link InputSource#withProgress} and {@link InputSource#counting}.
+ */
+record TrackedInputSource(InputSource source, Supplier<Progress> perChannel) implements InputSource {
     @Override
     public String describe() {
         return source.describe();
@@ -27,6 +31,6 @@ record TrackedInputSource(InputSource source, Progress progress) implements Inpu
 
     @Override
     public SeekableByteChannel openChannel() throws IOException {
-        return new SourceChannel(source.openChannel(), source.size(), progress);
+        return new SourceChannel(source.openChannel(), source.size(), perChannel.get());
     }
 }
