@@ -86,15 +86,28 @@ public final class DurableFiles {
     public OutputStream createFile(Path file, EarlyForce early) throws IOException {
         FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attribute(false));
         setMode(file, false);
+        EarlyForce.Growing growing = early.track(ch, file);
         return new OnPath(Channels.newOutputStream(ch), file) {
             private boolean closed;
+
+            @Override
+            public void write(int b) throws IOException {
+                super.write(b);
+                growing.wrote(1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                super.write(b, off, len);
+                growing.wrote(len);
+            }
 
             @Override
             public void close() throws IOException {
                 if (!closed) {
                     closed = true;
                     flush();
-                    early.forceAndClose(ch, file);
+                    growing.close();
                 }
             }
         };

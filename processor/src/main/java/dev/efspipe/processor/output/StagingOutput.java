@@ -26,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongPredicate;
 import java.util.zip.GZIPOutputStream;
 
@@ -62,8 +64,8 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private final EarlyForce early = new EarlyForce();
     private static final int COPY_BUFFER = 1 << 16;
     private byte[] copyBuffer;
-    /** The directory the last extracted file went to (created, or found to be one). */
-    private Path lastDirectory;
+    /** The directories extracted files went to so far (created, or found to be ones): each is looked up once. */
+    private final Set<Path> directories = new HashSet<>();
     private final RecordTransformChain chain;
     private final RecordBuffer buffer;
 
@@ -310,9 +312,9 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative) + "' would be written outside files/");
         }
         try {
-            // Entries of one directory come together: its existence is looked up once, not once per file.
-            if (!target.getParent().equals(lastDirectory)) {
-                lastDirectory = files.createDirectories(target.getParent());
+            // A directory's existence is looked up once, not once per file (entries of several directories may alternate).
+            if (!directories.contains(target.getParent())) {
+                directories.add(files.createDirectories(target.getParent()));
             }
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException("Entry '" + DatasetName.printable(relative)
