@@ -60,7 +60,11 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
     private final FieldSummary fields;
     private final FieldSummary summary;
     private final long skipUntil;
-    /** Extracted files are fsynced in the background while the next is written (threads only once one is). */
+    /**
+     * Extracted files of 1 MiB or more are fsynced in the background as they grow and once closed, while the next is
+     * written (threads only once one is); smaller ones are left to the publish's fsync of the tree, which forces them
+     * many at once.
+     */
     private final EarlyForce early = new EarlyForce();
     private static final int COPY_BUFFER = 1 << 16;
     private byte[] copyBuffer;
@@ -349,7 +353,7 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
         return copyBuffer;
     }
 
-    /** Closes the open part and waits for the extracted files' fsyncs; the lists are complete afterwards. */
+    /** Closes the open part and waits for the background fsyncs of extracted files; the lists are complete afterwards. */
     @Override
     public void close() throws IOException {
         try {
