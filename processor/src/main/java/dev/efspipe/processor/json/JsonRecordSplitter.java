@@ -113,8 +113,16 @@ public final class JsonRecordSplitter {
     public long split(InputStream in, String source, String pointer, RecordSink out) throws IOException {
         BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
         Shape shape = pointer != null && !pointer.isEmpty() ? Shape.POINTER : detect(buffered, source);
+        if (shape == Shape.NDJSON || shape == Shape.ARRAY) {
+            Run run = new Run(source, null, out, shape == Shape.NDJSON);
+            try {
+                return run.scan(new RecordScanner(buffered, factory, limits), shape);
+            } catch (IOException e) {
+                throw explained(e, source, run);
+            }
+        }
         RecordCapture capture = new RecordCapture(buffered, limits.maxRecordBytes(), READ_AHEAD);
-        Run run = new Run(source, capture, out, shape == Shape.NDJSON);
+        Run run = new Run(source, capture, out, false);
         try (JsonParser p = factory.createParser(capture)) {
             run.parser = p;
             JsonToken root = p.nextToken();
@@ -125,15 +133,8 @@ public final class JsonRecordSplitter {
                         : ": the JSON document holds nothing but whitespace (" + bytes + " bytes, to " + at(p.currentLocation()) + ")")
                         + "; a document holds an array or an object of records");
             }
-            switch (shape) {
-                case NDJSON -> {
-                    do {
-                        run.record(null);
-                    } while (p.nextToken() != null);
-                    return run.records;
-                }
-                case POINTER -> descend(p, JsonPointer.compile(pointer), source);
-                default -> { }
+            if (shape == Shape.POINTER) {
+                descend(p, JsonPointer.compile(pointer), source);
             }
             JsonToken container = p.currentToken();
             if (container == JsonToken.START_ARRAY) {
@@ -149,28 +150,44 @@ public final class JsonRecordSplitter {
             }
             finish(p, source, run);
             return run.records;
-        } catch (RecordCapture.TooLarge e) {
-            throw new InvalidInputException(String.format("%s: record %d (from %s) is larger than %d bytes (limit: %s)%s",
+        } catch (IOException e) {
+            throw explained(e, source, run);
+        }
+    }
+
+    /** A failure of a split said with its document, record and place; an I/O failure of the input as it is. */
+    private IOException explained(IOException failure, String source, Run run) {
+        if (failure instanceof RecordCapture.TooLarge) {
+            return new InvalidInputException(String.format("%s: record %d (from %s) is larger than %d bytes (limit: %s)%s",
                     shown(source), run.index(), run.recordFirst == null ? "byte " + run.recordStart : run.from(run.recordFirst),
                     limits.maxRecordBytes(), limits.describe(JsonLimits.MAX_RECORD_BYTES, limits.maxRecordBytes()),
                     run.member && "".equals(run.pointer) ? "; the records of this document are the members of its top-level object, which has no array"
                             + " member in its first " + LOOKAHEAD_BYTES + " bytes: if the records are inside one member, name"
                             + " them with a JSON Pointer (./pipeline process --record-pointer, PIPELINE_RECORD_POINTERS, or"
-                            + " the efs-upload message's recordPointer)" : ""), e);
-        } catch (StreamConstraintsException e) {
+                            + " the efs-upload message's recordPointer)" : ""), failure);
+        }
+        if (failure instanceof StreamConstraintsException e) {
             // Jackson's constraint errors carry no location; the parser knows where it stopped.
             JsonLocation at = e.getLocation() != null ? e.getLocation() : run.parser == null ? null : run.parser.currentLocation();
-            throw new InvalidInputException(shown(source) + ": " + constraint(e) + " at " + run.where(at), e);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(shown(source) + ": invalid JSON at "
+            return new InvalidInputException(shown(source) + ": " + constraint(e) + " at " + run.where(at), e);
+        }
+        if (failure instanceof JsonProcessingException e) {
+            return new InvalidInputException(shown(source) + ": invalid JSON at "
                     + (run.started || e.getLocation() == null ? run.where(e.getLocation()) : at(e.getLocation()))
                     + ": " + explain(e.getOriginalMessage()), e);
-        } catch (CharConversionException e) {
-            throw new InvalidInputException(shown(source) + ": invalid UTF-8 near record " + run.index() + ": " + e.getMessage(), e);
         }
+        if (failure instanceof CharConversionException) {
+            return new InvalidInputException(shown(source) + ": invalid UTF-8 near record " + run.index() + ": " + failure.getMessage(), failure);
+        }
+        return failure;
     }
 
-    private enum Shape { CONTAINER, NDJSON, POINTER }
+    /**
+     * CONTAINER: an object, or anything that is not a record container (read by Jackson's parser, which says what
+     * it is); ARRAY: a top-level array; NDJSON; POINTER: the job names where the records are. The records of ARRAY
+     * and NDJSON documents are found by {@link RecordScanner}.
+     */
+    private enum Shape { CONTAINER, ARRAY, NDJSON, POINTER }
 
     /** The state of one document's split. */
     private final class Run {
@@ -201,6 +218,69 @@ public final class JsonRecordSplitter {
 
         long index() {
             return records + pending;
+        }
+
+        /** The records of a top-level array or of NDJSON, found by the scanner in the bytes; returns their count. */
+        long scan(RecordScanner s, Shape shape) throws IOException {
+            s.skipByteOrderMark();
+            started = true;
+            if (shape == Shape.NDJSON) {
+                s.rootValues();
+                while (s.skipWhitespace() >= 0) {
+                    scanned(s);
+                }
+                return records;
+            }
+            pointer = "";
+            s.openRootArray();
+            int c = s.skipWhitespace();
+            if (c == ']') {
+                s.consume();
+            } else {
+                while (true) {
+                    scanned(s);
+                    c = s.skipWhitespace();
+                    if (c == ',') {
+                        s.consume();
+                        s.skipWhitespace();
+                    } else if (c == ']') {
+                        s.consume();
+                        break;
+                    } else {
+                        throw s.badSeparator();
+                    }
+                }
+            }
+            if (s.skipWhitespace() >= 0) {
+                JsonLocation after = s.location();
+                JsonProcessingException e = s.trailing();
+                throw trailingContent(source, this, e == null ? after : e.getLocation(), e == null ? "" : ": " + explain(e.getOriginalMessage()));
+            }
+            return records;
+        }
+
+        /** One record at the scanner's position: scanned (its fields summed up), written, counted. */
+        private void scanned(RecordScanner s) throws IOException {
+            s.beginRecord();
+            recordStart = s.recordStart();
+            recordFirst = s.recordLocation();
+            if (out.skipping()) {
+                s.scanRecord(null);
+                s.endRecord();
+                out.skipRecord();
+                records++;
+                return;
+            }
+            // The part first: opening it may suspend the job at a clean boundary, before this record counts anywhere.
+            OutputStream target = out.recordStream(source, pointer);
+            s.scanRecord(out.fields());
+            if (s.recordLength() > limits.maxRecordBytes()) {
+                throw new RecordCapture.TooLarge();
+            }
+            s.writeRecord(target);
+            s.endRecord();
+            out.endRecord();
+            records++;
         }
 
         /** The parser is on an array's start: its elements are the records. */
@@ -554,7 +634,11 @@ public final class JsonRecordSplitter {
             after = e.getLocation();
             what = ": " + explain(e.getOriginalMessage());
         }
-        throw new InvalidInputException(shown(source) + ": unexpected content after the root value at " + run.where(after)
+        throw trailingContent(source, run, after, what);
+    }
+
+    private static InvalidInputException trailingContent(String source, Run run, JsonLocation after, String what) {
+        return new InvalidInputException(shown(source) + ": unexpected content after the root value at " + run.where(after)
                 + what + " (one document holds one root value; NDJSON puts one value on each line)");
     }
 
@@ -575,7 +659,7 @@ public final class JsonRecordSplitter {
             }
         }
         if (newline < 0 || !hasContentAfter(head, newline)) {
-            return Shape.CONTAINER;
+            return startsWithArray(head) ? Shape.ARRAY : Shape.CONTAINER;
         }
         try (JsonParser p = factory.createParser(head, 0, newline)) {
             JsonToken t = p.nextToken();
@@ -583,10 +667,19 @@ public final class JsonRecordSplitter {
                 return Shape.CONTAINER;
             }
             p.skipChildren();
-            return p.nextToken() == null ? Shape.NDJSON : Shape.CONTAINER;
+            return p.nextToken() == null ? Shape.NDJSON : startsWithArray(head) ? Shape.ARRAY : Shape.CONTAINER;
         } catch (JsonProcessingException e) {
-            return Shape.CONTAINER; // the first line is part of a larger value
+            return startsWithArray(head) ? Shape.ARRAY : Shape.CONTAINER; // the first line is part of a larger value
         }
+    }
+
+    /** The first byte after a UTF-8 byte order mark and whitespace is '['. */
+    private static boolean startsWithArray(byte[] head) {
+        int i = head.length >= 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF ? 3 : 0;
+        while (i < head.length && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
+            i++;
+        }
+        return i < head.length && head[i] == '[';
     }
 
     private static boolean hasContentAfter(byte[] head, int from) {
