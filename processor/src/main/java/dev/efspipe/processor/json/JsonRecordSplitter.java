@@ -78,9 +78,19 @@ public final class JsonRecordSplitter {
 
     private final JsonFactory factory;
     private final JsonLimits limits;
+    private final boolean scan;
     private final JsonStringEncoder encoder = JsonStringEncoder.getInstance();
 
     public JsonRecordSplitter(JsonLimits limits) {
+        this(limits, true);
+    }
+
+    /**
+     * @param scan whether top-level arrays and NDJSON are read by {@link RecordScanner} (false: by Jackson's parser,
+     *             the reference the scanner's tests hold it to)
+     */
+    JsonRecordSplitter(JsonLimits limits, boolean scan) {
+        this.scan = scan;
         this.limits = limits;
         this.factory = new JsonFactoryBuilder()
                 .streamReadConstraints(limits.constraints())
@@ -113,7 +123,7 @@ public final class JsonRecordSplitter {
     public long split(InputStream in, String source, String pointer, RecordSink out) throws IOException {
         BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
         Shape shape = pointer != null && !pointer.isEmpty() ? Shape.POINTER : detect(buffered, source);
-        if (shape == Shape.NDJSON || shape == Shape.ARRAY) {
+        if (scan && (shape == Shape.NDJSON || shape == Shape.ARRAY)) {
             Run run = new Run(source, null, out, shape == Shape.NDJSON);
             try {
                 return run.scan(new RecordScanner(buffered, factory, limits), shape);
@@ -122,7 +132,7 @@ public final class JsonRecordSplitter {
             }
         }
         RecordCapture capture = new RecordCapture(buffered, limits.maxRecordBytes(), READ_AHEAD);
-        Run run = new Run(source, capture, out, false);
+        Run run = new Run(source, capture, out, shape == Shape.NDJSON);
         try (JsonParser p = factory.createParser(capture)) {
             run.parser = p;
             JsonToken root = p.nextToken();
@@ -132,6 +142,12 @@ public final class JsonRecordSplitter {
                 throw new InvalidInputException(shown(source) + (bytes == 0 ? ": the JSON document is empty (0 bytes)"
                         : ": the JSON document holds nothing but whitespace (" + bytes + " bytes, to " + at(p.currentLocation()) + ")")
                         + "; a document holds an array or an object of records");
+            }
+            if (shape == Shape.NDJSON) {
+                do {
+                    run.record(null);
+                } while (p.nextToken() != null);
+                return run.records;
             }
             if (shape == Shape.POINTER) {
                 descend(p, JsonPointer.compile(pointer), source);
@@ -237,8 +253,10 @@ public final class JsonRecordSplitter {
             if (c == ']') {
                 s.consume();
             } else {
+                s.firstElement(true);
                 while (true) {
                     scanned(s);
+                    s.firstElement(false);
                     c = s.skipWhitespace();
                     if (c == ',') {
                         s.consume();

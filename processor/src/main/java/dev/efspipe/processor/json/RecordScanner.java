@@ -22,6 +22,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds and validates JSON records in the bytes of a document, without a tokenizer: the records of a top-level
@@ -42,8 +44,11 @@ import java.util.Set;
 final class RecordScanner {
     /** How much is read from the input at a time. */
     static final int READ = 1 << 18;
+    // What Jackson reads before the bytes it is given again, to be where they are: in an array before its first
+    // element, before a later one, after one.
     private static final byte[] ARRAY_PREFIX = {'['};
-    private static final byte[] AFTER_ELEMENT_PREFIX = {'[', '0'};
+    private static final byte[] NEXT_ELEMENT_PREFIX = {'[', '0', ','};
+    private static final byte[] AFTER_ELEMENT_PREFIX = {'[', '0', ' '};
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -85,6 +90,9 @@ final class RecordScanner {
     /** Nesting depth in the document (its root container is 1). */
     private int depth;
     private int baseDepth;
+    /** Where the root array's '[' is, which a prefix's '[' stands for in Jackson's messages. */
+    private int rootLine = 1;
+    private int rootColumn = 1;
     /** What Jackson reads before a record's bytes to be in the same place: "[" for an element, nothing for NDJSON. */
     private byte[] prefix = ARRAY_PREFIX;
 
@@ -119,9 +127,16 @@ final class RecordScanner {
         if (c != '[') {
             throw new IllegalStateException("not at an array: " + c);
         }
+        rootLine = line;
+        rootColumn = (int) (offset() - lineStart + 1);
         pos++;
         depth = baseDepth = 1;
         prefix = ARRAY_PREFIX;
+    }
+
+    /** The next record is the array's first element (or a later one): how Jackson is to read it again. */
+    void firstElement(boolean first) {
+        prefix = first ? ARRAY_PREFIX : NEXT_ELEMENT_PREFIX;
     }
 
     /** NDJSON: the records are root values. */
@@ -315,11 +330,11 @@ final class RecordScanner {
                             untracked[top] = new HashSet<>();
                         }
                         if (!untracked[top].add(name)) {
-                            throw duplicate(name);
+                            throw invalid("a duplicate member name");
                         }
                     } else {
                         if (child.seenIn == object[top]) {
-                            throw duplicate(FieldSummary.decodeName(buf, nameFrom, nameLength, escapes > 0));
+                            throw invalid("a duplicate member name");
                         }
                         child.seenIn = object[top];
                     }
@@ -357,7 +372,7 @@ final class RecordScanner {
             try {
                 constraints.validateNestingDepth(depth);
             } catch (StreamConstraintsException e) {
-                throw new StreamConstraintsException(e.getOriginalMessage(), location());
+                throw overLimit(e);
             }
         }
         if (frame == isObject.length) {
@@ -428,6 +443,11 @@ final class RecordScanner {
             }
         }
         pos += n;
+        // Jackson reads a word to its end ("truex" is one unrecognised token, not true and then x).
+        int next = peek();
+        if (next >= 0x80 || next == '_' || next == '$' || (next >= '0' && next <= '9') || (next | 0x20) >= 'a' && (next | 0x20) <= 'z') {
+            throw invalid("expected " + word);
+        }
     }
 
     /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
@@ -493,7 +513,7 @@ final class RecordScanner {
                     constraints.validateIntegerLength(digits);
                 }
             } catch (StreamConstraintsException e) {
-                throw new StreamConstraintsException(e.getOriginalMessage(), location());
+                throw overLimit(e);
             }
         }
         return fraction ? FieldSummary.Type.NUMBER : FieldSummary.Type.INTEGER;
@@ -557,7 +577,7 @@ final class RecordScanner {
                                 constraints.validateStringLength(chars);
                             }
                         } catch (StreamConstraintsException x) {
-                            throw new StreamConstraintsException(x.getOriginalMessage(), location());
+                            throw overLimit(x);
                         }
                     }
                     return escapes;
@@ -699,10 +719,6 @@ final class RecordScanner {
 
     // ---- errors ----
 
-    private JsonParseException duplicate(String name) {
-        return new JsonParseException("Duplicate field '" + dev.efspipe.text.Printable.escape(name, 200) + "'", location());
-    }
-
     /**
      * The record is invalid at pos: Jackson reads it again from its start, and its error (moved to the record's
      * place in the document) is thrown; should Jackson find nothing wrong, the scan's own reason is.
@@ -711,11 +727,24 @@ final class RecordScanner {
         return reparse(recordStart, recordLine, recordColumn, prefix, reason);
     }
 
+    /**
+     * A limit crossed at pos: Jackson's check of the same bytes, where it makes one (the place it stops at is the
+     * one the parser path names), else the limit's own exception at pos.
+     */
+    private StreamConstraintsException overLimit(StreamConstraintsException e) throws IOException {
+        JsonLocation here = location();
+        if (reparse(recordStart, recordLine, recordColumn, prefix, "") instanceof StreamConstraintsException jackson) {
+            return jackson;
+        }
+        return new StreamConstraintsException(e.getOriginalMessage(), here);
+    }
+
     private JsonProcessingException reparse(long from, int fromLine, int fromColumn, byte[] before, String reason) throws IOException {
         JsonLocation here = location();
         keep = -1;
         InputStream bytes = new SequenceInputStream(new ByteArrayInputStream(before), rest(from));
-        try (JsonParser p = factory.createParser(bytes)) {
+        JsonParser p = factory.createParser(bytes);
+        try (p) {
             for (int i = 0; i < before.length && before[i] == '['; i++) {
                 p.nextToken();
             }
@@ -729,6 +758,10 @@ final class RecordScanner {
                 p.finishToken();
             }
             p.nextToken();
+        } catch (StreamConstraintsException e) {
+            // Jackson's limit errors carry no location; the parser's path names where the parser stopped.
+            return translate(e.getLocation() != null ? e : new StreamConstraintsException(e.getOriginalMessage(), p.currentLocation()),
+                    from, fromLine, fromColumn, before.length);
         } catch (JsonProcessingException e) {
             return translate(e, from, fromLine, fromColumn, before.length);
         }
@@ -748,13 +781,26 @@ final class RecordScanner {
     }
 
     /** Jackson's exception from a parse that started at {@code from} (after {@code skip} bytes of its own). */
-    private static JsonProcessingException translate(JsonProcessingException e, long from, int fromLine, int fromColumn, int skip) {
+    private JsonProcessingException translate(JsonProcessingException e, long from, int fromLine, int fromColumn, int skip) {
         JsonLocation l = e.getLocation();
         JsonLocation at = l == null ? location(from, fromLine, fromColumn) : location(from + Math.max(0, l.getByteOffset() - skip),
                 fromLine + l.getLineNr() - 1, l.getLineNr() == 1 ? fromColumn + Math.max(0, l.getColumnNr() - 1 - skip) : l.getColumnNr());
-        if (e instanceof StreamConstraintsException) {
-            return new StreamConstraintsException(e.getOriginalMessage(), at);
+        // A message may quote a place too ("for Object starting at [Source: …; line: 1, column: 40]").
+        Matcher m = QUOTED_PLACE.matcher(e.getOriginalMessage());
+        StringBuilder message = new StringBuilder();
+        while (m.find()) {
+            int quotedLine = Integer.parseInt(m.group(1));
+            int quotedColumn = Integer.parseInt(m.group(2));
+            boolean inPrefix = quotedLine == 1 && quotedColumn - 1 < skip; // the '[' standing for the root array
+            m.appendReplacement(message, "line: " + (inPrefix ? rootLine : fromLine + quotedLine - 1) + ", column: "
+                    + (inPrefix ? rootColumn : quotedLine == 1 ? fromColumn + quotedColumn - 1 - skip : quotedColumn) + "]");
         }
-        return new JsonParseException(e.getOriginalMessage(), at);
+        m.appendTail(message);
+        if (e instanceof StreamConstraintsException) {
+            return new StreamConstraintsException(message.toString(), at);
+        }
+        return new JsonParseException(message.toString(), at);
     }
+
+    private static final Pattern QUOTED_PLACE = Pattern.compile("line: (\\d+), column: (\\d+)]");
 }
