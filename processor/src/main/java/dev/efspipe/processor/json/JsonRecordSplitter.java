@@ -15,6 +15,9 @@ import dev.efspipe.processor.format.TextEncoding;
 import dev.efspipe.text.Printable;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.SequenceInputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -133,6 +136,7 @@ public final class JsonRecordSplitter {
         }
         RecordCapture capture = new RecordCapture(buffered, limits.maxRecordBytes(), READ_AHEAD);
         Run run = new Run(source, capture, out, shape == Shape.NDJSON);
+        run.input = buffered;
         try (JsonParser p = factory.createParser(capture)) {
             run.parser = p;
             JsonToken root = p.nextToken();
@@ -164,7 +168,9 @@ public final class JsonRecordSplitter {
                         : "of the document") + " is " + kind(container) + ", not an array or object of records (at "
                         + at(p.currentTokenLocation()) + ")");
             }
-            finish(p, source, run);
+            if (!run.scanned) {
+                finish(p, source, run);
+            }
             return run.records;
         } catch (IOException e) {
             throw explained(e, source, run);
@@ -212,6 +218,10 @@ public final class JsonRecordSplitter {
         final RecordSink out;
         final boolean ndjson;
         JsonParser parser;
+        /** What the parser reads through the capture (the scanner takes it over from the parser). */
+        InputStream input;
+        /** The scanner took the document over from the parser and read it to its end. */
+        boolean scanned;
         /** The root's first token was read: errors from here on are inside the records. */
         boolean started;
         long records;
@@ -269,12 +279,71 @@ public final class JsonRecordSplitter {
                     }
                 }
             }
+            trailing(s);
+            return records;
+        }
+
+        /**
+         * The rest of a map-like top-level object, after the held members (the parser is after the last one's value):
+         * the scanner takes over from the parser, with the bytes the parser read ahead and the rest of the input, and
+         * reads the members as records to the object's end and then the end of the document.
+         */
+        private void scanMembers(JsonLocation open) throws IOException {
+            JsonLocation at = parser.currentLocation();
+            ByteArrayOutputStream readAhead = new ByteArrayOutputStream();
+            parser.releaseBuffered(readAhead);
+            InputStream rest = new SequenceInputStream(new ByteArrayInputStream(readAhead.toByteArray()), RecordScanner.unclosed(input));
+            RecordScanner s = RecordScanner.afterMember(rest, factory, limits, at, open);
+            scanned = true;
+            while (true) {
+                int c = s.skipWhitespace();
+                if (c == '}') {
+                    s.consume();
+                    break;
+                }
+                if (c != ',') {
+                    throw s.badMemberSeparator();
+                }
+                s.consume();
+                s.skipWhitespace();
+                int escapes = s.beginMember();
+                recordStart = s.recordStart();
+                recordFirst = s.recordLocation();
+                if (out.skipping()) {
+                    s.scanRecord(null);
+                    s.endRecord();
+                    out.skipRecord();
+                    records++;
+                    continue;
+                }
+                OutputStream target = out.recordStream(source, pointer);
+                s.scanRecord(out.fields());
+                if (s.recordLength() > limits.maxRecordBytes()) {
+                    throw new RecordCapture.TooLarge();
+                }
+                target.write(KEY_PREFIX);
+                if (escapes == 0) {
+                    s.writeName(target); // valid JSON string content as it stands
+                } else {
+                    writeKey(s.name(escapes), target); // written as the parser's path writes it
+                }
+                target.write(VALUE_PREFIX);
+                s.writeRecord(target);
+                target.write('}');
+                s.endRecord();
+                out.endRecord();
+                records++;
+            }
+            trailing(s);
+        }
+
+        /** Nothing but whitespace may follow the root value. */
+        private void trailing(RecordScanner s) throws IOException {
             if (s.skipWhitespace() >= 0) {
                 JsonLocation after = s.location();
                 JsonProcessingException e = s.trailing();
                 throw trailingContent(source, this, e == null ? after : e.getLocation(), e == null ? "" : ": " + explain(e.getOriginalMessage()));
             }
-            return records;
         }
 
         /** One record at the scanner's position: scanned (its fields summed up), written, counted. */
@@ -438,7 +507,11 @@ public final class JsonRecordSplitter {
                     // No array in sight: a map. Its members are the records, from the first one.
                     replayAsRecords(open, heldEnd, held);
                     capture.release(heldEnd);
-                    members("");
+                    if (scan) {
+                        scanMembers(open);
+                    } else {
+                        members("");
+                    }
                     return;
                 }
             }

@@ -46,9 +46,12 @@ final class RecordScanner {
     static final int READ = 1 << 18;
     // What Jackson reads before the bytes it is given again, to be where they are: in an array before its first
     // element, before a later one, after one.
+    // In an object: before a later member, after one. Each prefix is read as its tokens before the bytes it precedes.
     private static final byte[] ARRAY_PREFIX = {'['};
     private static final byte[] NEXT_ELEMENT_PREFIX = {'[', '0', ','};
     private static final byte[] AFTER_ELEMENT_PREFIX = {'[', '0', ' '};
+    private static final byte[] NEXT_MEMBER_PREFIX = {'{', '"', '"', ':', '0', ','};
+    private static final byte[] AFTER_MEMBER_PREFIX = {'{', '"', '"', ':', '0', ' '};
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -86,7 +89,12 @@ final class RecordScanner {
     private long recordStart;
     private int recordLine;
     private int recordColumn;
+    /** Where Jackson is to read again from, after the prefix, when a record is invalid (a member: from its name). */
+    private long errorFrom;
+    private int errorLine;
+    private int errorColumn;
     private boolean recordNewlines;
+    private int nameLength;
     /** Nesting depth in the document (its root container is 1). */
     private int depth;
     private int baseDepth;
@@ -110,6 +118,26 @@ final class RecordScanner {
         this.limits = limits;
         this.constraints = limits.constraints();
         this.maxDocument = constraints.getMaxDocumentLength();
+    }
+
+    /**
+     * A scanner that takes over a document from Jackson's parser inside the top-level object, after a member's
+     * value: {@code in} is the rest of the document from {@code at} (the parser's location), and {@code root}
+     * where the object's '{' is.
+     */
+    static RecordScanner afterMember(InputStream in, JsonFactory factory, JsonLimits limits, JsonLocation at, JsonLocation root) {
+        RecordScanner s = new RecordScanner(in, factory, limits);
+        s.bufStart = at.getByteOffset();
+        s.line = at.getLineNr();
+        s.lineStart = at.getByteOffset() - (at.getColumnNr() - 1);
+        s.rootLine = root.getLineNr();
+        s.rootColumn = root.getColumnNr();
+        s.depth = s.baseDepth = 1;
+        s.prefix = AFTER_MEMBER_PREFIX;
+        s.errorFrom = s.bufStart;
+        s.errorLine = s.line;
+        s.errorColumn = at.getColumnNr();
+        return s;
     }
 
     // ---- the document around the records ----
@@ -220,6 +248,57 @@ final class RecordScanner {
         recordColumn = (int) (recordStart - lineStart + 1);
         recordNewlines = false;
         keep = recordStart;
+        errorFrom = recordStart;
+        errorLine = recordLine;
+        errorColumn = recordColumn;
+    }
+
+    /**
+     * A member of the top-level object whose value is the record: reads its name (at the next byte) and the ':' and
+     * marks the value's start as the record's. Returns how many escapes the name holds (see {@link #writeName}).
+     */
+    int beginMember() throws IOException {
+        errorFrom = offset();
+        errorLine = line;
+        errorColumn = (int) (errorFrom - lineStart + 1);
+        keep = errorFrom;
+        prefix = NEXT_MEMBER_PREFIX;
+        if (peek() != '"') {
+            throw invalid("expected a member name");
+        }
+        int escapes = string(true);
+        nameLength = pos - 1 - ((int) (errorFrom - bufStart) + 1);
+        if (skipWhitespaceInMember() != ':') {
+            throw invalid("expected ':' after a member name");
+        }
+        pos++;
+        skipWhitespaceInMember();
+        recordStart = offset();
+        recordLine = line;
+        recordColumn = (int) (recordStart - lineStart + 1);
+        recordNewlines = false;
+        return escapes;
+    }
+
+    /** The member name read by {@link #beginMember()}, as written (without its quotes). */
+    void writeName(OutputStream out) throws IOException {
+        out.write(buf, (int) (errorFrom - bufStart) + 1, nameLength);
+    }
+
+    /** The member name read by {@link #beginMember()}, decoded. */
+    String name(int escapes) {
+        return FieldSummary.decodeName(buf, (int) (errorFrom - bufStart) + 1, nameLength, escapes > 0);
+    }
+
+    /** A separator between members that is neither ',' nor '}', or the input's end: Jackson reads from here. */
+    JsonProcessingException badMemberSeparator() throws IOException {
+        return reparse(offset(), line, (int) (offset() - lineStart + 1), AFTER_MEMBER_PREFIX, "expected ',' or '}' after a member");
+    }
+
+    private int skipWhitespaceInMember() throws IOException {
+        int c = skipWhitespaceInRecord();
+        recordNewlines = false;
+        return c;
     }
 
     long recordStart() {
@@ -724,7 +803,7 @@ final class RecordScanner {
      * place in the document) is thrown; should Jackson find nothing wrong, the scan's own reason is.
      */
     private JsonProcessingException invalid(String reason) throws IOException {
-        return reparse(recordStart, recordLine, recordColumn, prefix, reason);
+        return reparse(errorFrom, errorLine, errorColumn, prefix, reason);
     }
 
     /**
@@ -733,7 +812,7 @@ final class RecordScanner {
      */
     private StreamConstraintsException overLimit(StreamConstraintsException e) throws IOException {
         JsonLocation here = location();
-        if (reparse(recordStart, recordLine, recordColumn, prefix, "") instanceof StreamConstraintsException jackson) {
+        if (reparse(errorFrom, errorLine, errorColumn, prefix, "") instanceof StreamConstraintsException jackson) {
             return jackson;
         }
         return new StreamConstraintsException(e.getOriginalMessage(), here);
@@ -745,13 +824,15 @@ final class RecordScanner {
         InputStream bytes = new SequenceInputStream(new ByteArrayInputStream(before), rest(from));
         JsonParser p = factory.createParser(bytes);
         try (p) {
-            for (int i = 0; i < before.length && before[i] == '['; i++) {
+            // The prefix's tokens: '[' (and the 0 standing for an element before), or '{', "" and 0 (a member before).
+            int tokens = before.length == 0 ? 0 : before[0] == '{' ? 3 : before.length > 1 ? 2 : 1;
+            for (int i = 0; i < tokens; i++) {
                 p.nextToken();
             }
-            if (before.length > 1) {
-                p.nextToken(); // the "0" standing for the element before
-            }
             JsonToken t = p.nextToken();
+            if (t == JsonToken.FIELD_NAME) {
+                t = p.nextToken();
+            }
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                 new FieldSummary().walk(p);
             } else if (t != null) {
@@ -771,13 +852,16 @@ final class RecordScanner {
     /** The input from stream offset {@code from}: what the buffer still holds, then the rest of the stream. */
     private InputStream rest(long from) {
         int at = (int) Math.max(0, from - bufStart);
-        // SequenceInputStream closes each stream it exhausts; the input is not ours to close.
-        InputStream unclosed = new FilterInputStream(in) {
+        return new SequenceInputStream(new ByteArrayInputStream(buf, at, Math.max(0, end - at)), unclosed(in));
+    }
+
+    /** {@code in}, for a SequenceInputStream, which closes each stream it exhausts: the input is not ours to close. */
+    static InputStream unclosed(InputStream in) {
+        return new FilterInputStream(in) {
             @Override
             public void close() {
             }
         };
-        return new SequenceInputStream(new ByteArrayInputStream(buf, at, Math.max(0, end - at)), unclosed);
     }
 
     /** Jackson's exception from a parse that started at {@code from} (after {@code skip} bytes of its own). */
