@@ -181,7 +181,7 @@ public final class JsonRecordSplitter {
     private IOException explained(IOException failure, String source, Run run) {
         if (failure instanceof RecordCapture.TooLarge) {
             return new InvalidInputException(String.format("%s: record %d (from %s) is larger than %d bytes (limit: %s)%s",
-                    shown(source), run.index(), run.recordFirst == null ? "byte " + run.recordStart : run.from(run.recordFirst),
+                    shown(source), run.index(), run.first() == null ? "byte " + run.recordStart : run.from(run.first()),
                     limits.maxRecordBytes(), limits.describe(JsonLimits.MAX_RECORD_BYTES, limits.maxRecordBytes()),
                     run.member && "".equals(run.pointer) ? "; the records of this document are the members of its top-level object, which has no array"
                             + " member in its first " + LOOKAHEAD_BYTES + " bytes: if the records are inside one member, name"
@@ -233,6 +233,8 @@ public final class JsonRecordSplitter {
         boolean member;
         long recordStart;
         JsonLocation recordFirst;
+        /** The scanner reading the records, which knows where the current one starts (made into a location on demand). */
+        RecordScanner scanner;
         private byte[] keyBytes = new byte[64];
 
         Run(String source, RecordCapture capture, RecordSink out, boolean ndjson) {
@@ -244,6 +246,11 @@ public final class JsonRecordSplitter {
 
         long index() {
             return records + pending;
+        }
+
+        /** Where the current record starts, when known. */
+        JsonLocation first() {
+            return scanner != null ? scanner.recordLocation() : recordFirst;
         }
 
         /** The records of a top-level array or of NDJSON, found by the scanner in the bytes; returns their count. */
@@ -308,7 +315,7 @@ public final class JsonRecordSplitter {
                 s.skipWhitespace();
                 int escapes = s.beginMember();
                 recordStart = s.recordStart();
-                recordFirst = s.recordLocation();
+                scanner = s;
                 if (out.skipping()) {
                     s.scanRecord(null);
                     s.endRecord();
@@ -350,7 +357,7 @@ public final class JsonRecordSplitter {
         private void scanned(RecordScanner s) throws IOException {
             s.beginRecord();
             recordStart = s.recordStart();
-            recordFirst = s.recordLocation();
+            scanner = s;
             if (out.skipping()) {
                 s.scanRecord(null);
                 s.endRecord();
