@@ -74,6 +74,8 @@ final class RecordScanner {
     private final JsonLimits limits;
     private final StreamReadConstraints constraints;
     private final long maxDocument;
+    /** Strings of at most this many bytes are within both length limits whatever they hold. */
+    private final int shortString;
     private byte[] buf = new byte[READ];
     /** Stream offset of buf[0]. */
     private long bufStart;
@@ -118,6 +120,7 @@ final class RecordScanner {
         this.limits = limits;
         this.constraints = limits.constraints();
         this.maxDocument = constraints.getMaxDocumentLength();
+        this.shortString = Math.min(constraints.getMaxNameLength(), constraints.getMaxStringLength());
     }
 
     /**
@@ -511,8 +514,22 @@ final class RecordScanner {
         }
     }
 
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int TRUE = 't' | 'r' << 8 | 'u' << 16 | 'e' << 24;
+    private static final int NULL = 'n' | 'u' << 8 | 'l' << 16 | 'l' << 24;
+    private static final int ALSE = 'a' | 'l' << 8 | 's' << 16 | 'e' << 24;
+
     private void literal(String word) throws IOException {
         int n = word.length();
+        if (pos + n < end) {
+            int w = (int) INTS.get(buf, pos + n - 4);
+            int next = buf[pos + n];
+            boolean ends = next == ',' || next == '}' || next == ']' || next == ' ' || next == '\n' || next == '\r' || next == '\t';
+            if (ends && w == (n == 5 ? ALSE : word.charAt(0) == 't' ? TRUE : NULL) && (n == 4 || buf[pos] == 'f')) {
+                pos += n;
+                return;
+            }
+        }
         if (!ensure(n)) {
             throw invalid("the input ends inside " + word);
         }
@@ -529,8 +546,40 @@ final class RecordScanner {
         }
     }
 
-    /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+    /** A number: the common short integer or decimal within the buffer here, anything else in {@link #anyNumber()}. */
     private FieldSummary.Type number() throws IOException {
+        int p = pos;
+        int e = Math.min(end, p + 64);
+        byte[] b = buf;
+        int c = b[p];
+        if (c < '1' || c > '9') {
+            return anyNumber();
+        }
+        p++;
+        while (p < e && (c = b[p]) >= '0' && c <= '9') {
+            p++;
+        }
+        boolean fraction = false;
+        if (p < e && c == '.') {
+            int digits = ++p;
+            while (p < e && (c = b[p]) >= '0' && c <= '9') {
+                p++;
+            }
+            if (p == digits) {
+                return anyNumber();
+            }
+            fraction = true;
+        }
+        // Ends here only before a byte that cannot continue a number, inside the buffer and the length limit.
+        if (p == e || c == 'e' || c == 'E' || c == '.' || p - pos > constraints.getMaxNumberLength()) {
+            return anyNumber();
+        }
+        pos = p;
+        return fraction ? FieldSummary.Type.NUMBER : FieldSummary.Type.INTEGER;
+    }
+
+    /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+    private FieldSummary.Type anyNumber() throws IOException {
         long start = offset();
         boolean fraction = false;
         int c = peek();
@@ -611,6 +660,31 @@ final class RecordScanner {
      * UTF-8, and its length against the limit for names or values. Returns how many escapes it holds.
      */
     private int string(boolean name) throws IOException {
+        // The common case, kept small so that it is inlined where strings are read: plain ASCII to the closing quote,
+        // in the buffer, within the length limit.
+        int p = pos + 1;
+        int e = end;
+        byte[] b = buf;
+        while (p + 8 <= e) {
+            long w = (long) LONGS.get(b, p);
+            long quote = w ^ 0x2222222222222222L;
+            long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+            long special = ((w - 0x2020202020202020L) | (quote - 0x0101010101010101L) & ~quote
+                    | (backslash - 0x0101010101010101L) & ~backslash | w) & 0x8080808080808080L;
+            if (special != 0) {
+                p += Long.numberOfTrailingZeros(special) >>> 3;
+                if (b[p] == '"' && p - pos - 1 <= shortString) {
+                    pos = p + 1;
+                    return 0;
+                }
+                break;
+            }
+            p += 8;
+        }
+        return anyString(name);
+    }
+
+    private int anyString(boolean name) throws IOException {
         long start = offset();
         pos++;
         int escapes = 0;
