@@ -99,7 +99,6 @@ final class RecordScanner {
     private int nameLength;
     /** Nesting depth in the document (its root container is 1). */
     private int depth;
-    private int baseDepth;
     /** Where the root array's '[' is, which a prefix's '[' stands for in Jackson's messages. */
     private int rootLine = 1;
     private int rootColumn = 1;
@@ -135,7 +134,7 @@ final class RecordScanner {
         s.lineStart = at.getByteOffset() - (at.getColumnNr() - 1);
         s.rootLine = root.getLineNr();
         s.rootColumn = root.getColumnNr();
-        s.depth = s.baseDepth = 1;
+        s.depth = 1;
         s.prefix = AFTER_MEMBER_PREFIX;
         s.errorFrom = s.bufStart;
         s.errorLine = s.line;
@@ -161,7 +160,7 @@ final class RecordScanner {
         rootLine = line;
         rootColumn = (int) (offset() - lineStart + 1);
         pos++;
-        depth = baseDepth = 1;
+        depth = 1;
         prefix = ARRAY_PREFIX;
     }
 
@@ -172,7 +171,7 @@ final class RecordScanner {
 
     /** NDJSON: the records are root values. */
     void rootValues() {
-        depth = baseDepth = 0;
+        depth = 0;
         prefix = new byte[0];
     }
 
