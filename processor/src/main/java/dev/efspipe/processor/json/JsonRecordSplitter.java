@@ -15,6 +15,9 @@ import dev.efspipe.processor.format.TextEncoding;
 import dev.efspipe.text.Printable;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.SequenceInputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,9 +81,19 @@ public final class JsonRecordSplitter {
 
     private final JsonFactory factory;
     private final JsonLimits limits;
+    private final boolean scan;
     private final JsonStringEncoder encoder = JsonStringEncoder.getInstance();
 
     public JsonRecordSplitter(JsonLimits limits) {
+        this(limits, true);
+    }
+
+    /**
+     * @param scan whether top-level arrays and NDJSON are read by {@link RecordScanner} (false: by Jackson's parser,
+     *             the reference the scanner's tests hold it to)
+     */
+    JsonRecordSplitter(JsonLimits limits, boolean scan) {
+        this.scan = scan;
         this.limits = limits;
         this.factory = new JsonFactoryBuilder()
                 .streamReadConstraints(limits.constraints())
@@ -113,8 +126,17 @@ public final class JsonRecordSplitter {
     public long split(InputStream in, String source, String pointer, RecordSink out) throws IOException {
         BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
         Shape shape = pointer != null && !pointer.isEmpty() ? Shape.POINTER : detect(buffered, source);
+        if (scan && (shape == Shape.NDJSON || shape == Shape.ARRAY)) {
+            Run run = new Run(source, null, out, shape == Shape.NDJSON);
+            try {
+                return run.scan(new RecordScanner(buffered, factory, limits), shape);
+            } catch (IOException e) {
+                throw explained(e, source, run);
+            }
+        }
         RecordCapture capture = new RecordCapture(buffered, limits.maxRecordBytes(), READ_AHEAD);
         Run run = new Run(source, capture, out, shape == Shape.NDJSON);
+        run.input = buffered;
         try (JsonParser p = factory.createParser(capture)) {
             run.parser = p;
             JsonToken root = p.nextToken();
@@ -125,15 +147,14 @@ public final class JsonRecordSplitter {
                         : ": the JSON document holds nothing but whitespace (" + bytes + " bytes, to " + at(p.currentLocation()) + ")")
                         + "; a document holds an array or an object of records");
             }
-            switch (shape) {
-                case NDJSON -> {
-                    do {
-                        run.record(null);
-                    } while (p.nextToken() != null);
-                    return run.records;
-                }
-                case POINTER -> descend(p, JsonPointer.compile(pointer), source);
-                default -> { }
+            if (shape == Shape.NDJSON) {
+                do {
+                    run.record(null);
+                } while (p.nextToken() != null);
+                return run.records;
+            }
+            if (shape == Shape.POINTER) {
+                descend(p, JsonPointer.compile(pointer), source);
             }
             JsonToken container = p.currentToken();
             if (container == JsonToken.START_ARRAY) {
@@ -147,30 +168,48 @@ public final class JsonRecordSplitter {
                         : "of the document") + " is " + kind(container) + ", not an array or object of records (at "
                         + at(p.currentTokenLocation()) + ")");
             }
-            finish(p, source, run);
+            if (!run.scanned) {
+                finish(p, source, run);
+            }
             return run.records;
-        } catch (RecordCapture.TooLarge e) {
-            throw new InvalidInputException(String.format("%s: record %d (from %s) is larger than %d bytes (limit: %s)%s",
-                    shown(source), run.index(), run.recordFirst == null ? "byte " + run.recordStart : run.from(run.recordFirst),
+        } catch (IOException e) {
+            throw explained(e, source, run);
+        }
+    }
+
+    /** A failure of a split said with its document, record and place; an I/O failure of the input as it is. */
+    private IOException explained(IOException failure, String source, Run run) {
+        if (failure instanceof RecordCapture.TooLarge) {
+            return new InvalidInputException(String.format("%s: record %d (from %s) is larger than %d bytes (limit: %s)%s",
+                    shown(source), run.index(), run.first() == null ? "byte " + run.recordStart : run.from(run.first()),
                     limits.maxRecordBytes(), limits.describe(JsonLimits.MAX_RECORD_BYTES, limits.maxRecordBytes()),
                     run.member && "".equals(run.pointer) ? "; the records of this document are the members of its top-level object, which has no array"
                             + " member in its first " + LOOKAHEAD_BYTES + " bytes: if the records are inside one member, name"
                             + " them with a JSON Pointer (./pipeline process --record-pointer, PIPELINE_RECORD_POINTERS, or"
-                            + " the efs-upload message's recordPointer)" : ""), e);
-        } catch (StreamConstraintsException e) {
+                            + " the efs-upload message's recordPointer)" : ""), failure);
+        }
+        if (failure instanceof StreamConstraintsException e) {
             // Jackson's constraint errors carry no location; the parser knows where it stopped.
             JsonLocation at = e.getLocation() != null ? e.getLocation() : run.parser == null ? null : run.parser.currentLocation();
-            throw new InvalidInputException(shown(source) + ": " + constraint(e) + " at " + run.where(at), e);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(shown(source) + ": invalid JSON at "
+            return new InvalidInputException(shown(source) + ": " + constraint(e) + " at " + run.where(at), e);
+        }
+        if (failure instanceof JsonProcessingException e) {
+            return new InvalidInputException(shown(source) + ": invalid JSON at "
                     + (run.started || e.getLocation() == null ? run.where(e.getLocation()) : at(e.getLocation()))
                     + ": " + explain(e.getOriginalMessage()), e);
-        } catch (CharConversionException e) {
-            throw new InvalidInputException(shown(source) + ": invalid UTF-8 near record " + run.index() + ": " + e.getMessage(), e);
         }
+        if (failure instanceof CharConversionException) {
+            return new InvalidInputException(shown(source) + ": invalid UTF-8 near record " + run.index() + ": " + failure.getMessage(), failure);
+        }
+        return failure;
     }
 
-    private enum Shape { CONTAINER, NDJSON, POINTER }
+    /**
+     * CONTAINER: an object, or anything that is not a record container (read by Jackson's parser, which says what
+     * it is); ARRAY: a top-level array; NDJSON; POINTER: the job names where the records are. The records of ARRAY
+     * and NDJSON documents are found by {@link RecordScanner}.
+     */
+    private enum Shape { CONTAINER, ARRAY, NDJSON, POINTER }
 
     /** The state of one document's split. */
     private final class Run {
@@ -179,6 +218,10 @@ public final class JsonRecordSplitter {
         final RecordSink out;
         final boolean ndjson;
         JsonParser parser;
+        /** What the parser reads through the capture (the scanner takes it over from the parser). */
+        InputStream input;
+        /** The scanner took the document over from the parser and read it to its end. */
+        boolean scanned;
         /** The root's first token was read: errors from here on are inside the records. */
         boolean started;
         long records;
@@ -190,6 +233,8 @@ public final class JsonRecordSplitter {
         boolean member;
         long recordStart;
         JsonLocation recordFirst;
+        /** The scanner reading the records, which knows where the current one starts (made into a location on demand). */
+        RecordScanner scanner;
         private byte[] keyBytes = new byte[64];
 
         Run(String source, RecordCapture capture, RecordSink out, boolean ndjson) {
@@ -201,6 +246,135 @@ public final class JsonRecordSplitter {
 
         long index() {
             return records + pending;
+        }
+
+        /** Where the current record starts, when known. */
+        JsonLocation first() {
+            return scanner != null ? scanner.recordLocation() : recordFirst;
+        }
+
+        /** The records of a top-level array or of NDJSON, found by the scanner in the bytes; returns their count. */
+        long scan(RecordScanner s, Shape shape) throws IOException {
+            s.skipByteOrderMark();
+            started = true;
+            if (shape == Shape.NDJSON) {
+                s.rootValues();
+                while (s.skipWhitespace() >= 0) {
+                    scanned(s);
+                }
+                return records;
+            }
+            pointer = "";
+            s.openRootArray();
+            int c = s.skipWhitespace();
+            if (c == ']') {
+                s.consume();
+            } else {
+                s.firstElement(true);
+                while (true) {
+                    scanned(s);
+                    s.firstElement(false);
+                    c = s.skipWhitespace();
+                    if (c == ',') {
+                        s.consume();
+                        s.skipWhitespace();
+                    } else if (c == ']') {
+                        s.consume();
+                        break;
+                    } else {
+                        throw s.badSeparator();
+                    }
+                }
+            }
+            trailing(s);
+            return records;
+        }
+
+        /**
+         * The rest of a map-like top-level object, after the held members (the parser is after the last one's value):
+         * the scanner takes over from the parser, with the bytes the parser read ahead and the rest of the input, and
+         * reads the members as records to the object's end and then the end of the document.
+         */
+        private void scanMembers(JsonLocation open) throws IOException {
+            JsonLocation at = parser.currentLocation();
+            ByteArrayOutputStream readAhead = new ByteArrayOutputStream();
+            parser.releaseBuffered(readAhead);
+            InputStream rest = new SequenceInputStream(new ByteArrayInputStream(readAhead.toByteArray()), RecordScanner.unclosed(input));
+            RecordScanner s = RecordScanner.afterMember(rest, factory, limits, at, open);
+            scanned = true;
+            while (true) {
+                int c = s.skipWhitespace();
+                if (c == '}') {
+                    s.consume();
+                    break;
+                }
+                if (c != ',') {
+                    throw s.badMemberSeparator();
+                }
+                s.consume();
+                s.skipWhitespace();
+                int escapes = s.beginMember();
+                recordStart = s.recordStart();
+                scanner = s;
+                if (out.skipping()) {
+                    s.scanRecord(null);
+                    s.endRecord();
+                    out.skipRecord();
+                    records++;
+                    continue;
+                }
+                OutputStream target = out.recordStream(source, pointer);
+                s.scanRecord(out.fields());
+                if (s.recordLength() > limits.maxRecordBytes()) {
+                    throw new RecordCapture.TooLarge();
+                }
+                target.write(KEY_PREFIX);
+                if (escapes == 0) {
+                    s.writeName(target); // valid JSON string content as it stands
+                } else {
+                    writeKey(s.name(escapes), target); // written as the parser's path writes it
+                }
+                target.write(VALUE_PREFIX);
+                s.writeRecord(target);
+                target.write('}');
+                s.endRecord();
+                out.endRecord();
+                records++;
+            }
+            trailing(s);
+        }
+
+        /** Nothing but whitespace may follow the root value. */
+        private void trailing(RecordScanner s) throws IOException {
+            if (s.skipWhitespace() >= 0) {
+                JsonLocation after = s.location();
+                JsonProcessingException e = s.trailing();
+                throw trailingContent(source, this, e == null ? after : e.getLocation(), e == null ? "" : ": " + explain(e.getOriginalMessage()));
+            }
+        }
+
+        /** One record at the scanner's position: scanned (its fields summed up), written, counted. */
+        private void scanned(RecordScanner s) throws IOException {
+            s.beginRecord();
+            recordStart = s.recordStart();
+            scanner = s;
+            if (out.skipping()) {
+                s.scanRecord(null);
+                s.endRecord();
+                out.skipRecord();
+                records++;
+                return;
+            }
+            // The part first: opening it may suspend the job at a clean boundary, before this record counts anywhere.
+            OutputStream target = out.recordStream(source, pointer);
+            s.scanRecord(out.fields());
+            if (s.recordLength() > limits.maxRecordBytes()) {
+                throw new RecordCapture.TooLarge();
+            }
+            s.writeRecord(target);
+            s.endRecord();
+            out.endRecord();
+            records++;
         }
 
         /** The parser is on an array's start: its elements are the records. */
@@ -340,7 +514,11 @@ public final class JsonRecordSplitter {
                     // No array in sight: a map. Its members are the records, from the first one.
                     replayAsRecords(open, heldEnd, held);
                     capture.release(heldEnd);
-                    members("");
+                    if (scan) {
+                        scanMembers(open);
+                    } else {
+                        members("");
+                    }
                     return;
                 }
             }
@@ -554,7 +732,11 @@ public final class JsonRecordSplitter {
             after = e.getLocation();
             what = ": " + explain(e.getOriginalMessage());
         }
-        throw new InvalidInputException(shown(source) + ": unexpected content after the root value at " + run.where(after)
+        throw trailingContent(source, run, after, what);
+    }
+
+    private static InvalidInputException trailingContent(String source, Run run, JsonLocation after, String what) {
+        return new InvalidInputException(shown(source) + ": unexpected content after the root value at " + run.where(after)
                 + what + " (one document holds one root value; NDJSON puts one value on each line)");
     }
 
@@ -575,7 +757,7 @@ public final class JsonRecordSplitter {
             }
         }
         if (newline < 0 || !hasContentAfter(head, newline)) {
-            return Shape.CONTAINER;
+            return startsWithArray(head) ? Shape.ARRAY : Shape.CONTAINER;
         }
         try (JsonParser p = factory.createParser(head, 0, newline)) {
             JsonToken t = p.nextToken();
@@ -583,10 +765,19 @@ public final class JsonRecordSplitter {
                 return Shape.CONTAINER;
             }
             p.skipChildren();
-            return p.nextToken() == null ? Shape.NDJSON : Shape.CONTAINER;
+            return p.nextToken() == null ? Shape.NDJSON : startsWithArray(head) ? Shape.ARRAY : Shape.CONTAINER;
         } catch (JsonProcessingException e) {
-            return Shape.CONTAINER; // the first line is part of a larger value
+            return startsWithArray(head) ? Shape.ARRAY : Shape.CONTAINER; // the first line is part of a larger value
         }
+    }
+
+    /** The first byte after a UTF-8 byte order mark and whitespace is '['. */
+    private static boolean startsWithArray(byte[] head) {
+        int i = head.length >= 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF ? 3 : 0;
+        while (i < head.length && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
+            i++;
+        }
+        return i < head.length && head[i] == '[';
     }
 
     private static boolean hasContentAfter(byte[] head, int from) {

@@ -181,7 +181,9 @@ public final class StagingOutput implements RecordSink, AutoCloseable {
         }
         if (part == null) {
             Path dir = files.createDirectories(staging.resolve("parts"));
-            OutputStream file = files.createFile(dir.resolve(partName(parts.size())));
+            // Forced in the background once the writer closes it, while the next part is written: the publish then finds
+            // it clean instead of waiting for every part's fsync at the end.
+            OutputStream file = files.createFile(dir.resolve(partName(parts.size())), early);
             part = new CountingDigestOutputStream(new BufferedOutputStream(file, 1 << 16));
             // Compressing, hashing and writing happen on a second thread; this one parses and copies.
             uncompressed = new Counting(new AsyncPartWriter(gzip ? new GZIPOutputStream(part, 1 << 16) : part,
