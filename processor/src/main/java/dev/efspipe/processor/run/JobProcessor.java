@@ -317,6 +317,9 @@ public final class JobProcessor {
                 Checkpoint checkpoint = new Checkpoint(Checkpoint.SCHEMA, job.id(), out.records(), out.parts(), out.files(),
                         out.summary().snapshot(), ms, invocations, clock.instant(), earlierWritten + out.bytesWritten(),
                         earlierRead + efsRead.sum(), open.lineage(out.records(), out.recordsWritten()));
+                // What the checkpoint lists must be on disk before the checkpoint says so: small extracted files are
+                // not forced as they close (the publish forces the tree), and a continuation never writes them again.
+                files.fsyncTree(staging);
                 files.writeAtomically(staging.resolve(Checkpoint.FILE), Json.MAPPER.writeValueAsBytes(checkpoint));
                 throw new Suspension("suspended after " + out.records() + " records in " + out.parts().size() + " parts ("
                         + s.getMessage() + "); invocation " + invocations);
