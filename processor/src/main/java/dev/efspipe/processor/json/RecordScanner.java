@@ -40,8 +40,8 @@ import java.util.regex.Pattern;
  * the same bytes again from the record's start, after a few bytes that put it where the record is (a prefix:
  * inside an array, after an element, inside an object after a member), and its exception, with its location (and
  * any place its message quotes) moved to where the record lies in the document, is the one thrown; should Jackson
- * find nothing wrong (the scanner holds every string to the string length limit, Jackson only those it decodes), the scanner's own
- * reason is. A limit is checked here, with {@link StreamReadConstraints}'s own checks (their messages), at the
+ * find nothing wrong (the scanner holds every string to the string length limit, Jackson only those it
+ * decodes), the scanner's own reason is. A limit is checked here, with {@link StreamReadConstraints}'s own checks (their messages), at the
  * byte where it is crossed. Memory: the buffer holds the record being scanned and one read, and grows with a
  * record up to {@link JsonLimits#maxRecordBytes()} and no further.
  */
