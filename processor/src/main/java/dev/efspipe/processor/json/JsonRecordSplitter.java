@@ -168,7 +168,7 @@ public final class JsonRecordSplitter {
                         : "of the document") + " is " + kind(container) + ", not an array or object of records (at "
                         + at(p.currentTokenLocation()) + ")");
             }
-            if (!run.scanned) {
+            if (!run.tookOver) {
                 finish(p, source, run);
             }
             return run.records;
@@ -221,7 +221,7 @@ public final class JsonRecordSplitter {
         /** What the parser reads through the capture (the scanner takes it over from the parser). */
         InputStream input;
         /** The scanner took the document over from the parser and read it to its end. */
-        boolean scanned;
+        boolean tookOver;
         /** The root's first token was read: errors from here on are inside the records. */
         boolean started;
         long records;
@@ -260,7 +260,7 @@ public final class JsonRecordSplitter {
             if (shape == Shape.NDJSON) {
                 s.rootValues();
                 while (s.skipWhitespace() >= 0) {
-                    scanned(s);
+                    scanned(s, false);
                 }
                 return records;
             }
@@ -272,7 +272,7 @@ public final class JsonRecordSplitter {
             } else {
                 s.firstElement(true);
                 while (true) {
-                    scanned(s);
+                    scanned(s, false);
                     s.firstElement(false);
                     c = s.skipWhitespace();
                     if (c == ',') {
@@ -301,7 +301,7 @@ public final class JsonRecordSplitter {
             parser.releaseBuffered(readAhead);
             InputStream rest = new SequenceInputStream(new ByteArrayInputStream(readAhead.toByteArray()), RecordScanner.unclosed(input));
             RecordScanner s = RecordScanner.afterMember(rest, factory, limits, at, open);
-            scanned = true;
+            tookOver = true;
             while (true) {
                 int c = s.skipWhitespace();
                 if (c == '}') {
@@ -313,33 +313,7 @@ public final class JsonRecordSplitter {
                 }
                 s.consume();
                 s.skipWhitespace();
-                int escapes = s.beginMember();
-                recordStart = s.recordStart();
-                scanner = s;
-                if (out.skipping()) {
-                    s.scanRecord(null);
-                    s.endRecord();
-                    out.skipRecord();
-                    records++;
-                    continue;
-                }
-                OutputStream target = out.recordStream(source, pointer);
-                s.scanRecord(out.fields());
-                if (s.recordLength() > limits.maxRecordBytes()) {
-                    throw new RecordCapture.TooLarge();
-                }
-                target.write(KEY_PREFIX);
-                if (escapes == 0) {
-                    s.writeName(target); // valid JSON string content as it stands
-                } else {
-                    writeKey(s.name(escapes), target); // written as the parser's path writes it
-                }
-                target.write(VALUE_PREFIX);
-                s.writeRecord(target);
-                target.write('}');
-                s.endRecord();
-                out.endRecord();
-                records++;
+                scanned(s, true);
             }
             trailing(s);
         }
@@ -353,9 +327,17 @@ public final class JsonRecordSplitter {
             }
         }
 
-        /** One record at the scanner's position: scanned (its fields summed up), written, counted. */
-        private void scanned(RecordScanner s) throws IOException {
-            s.beginRecord();
+        /**
+         * One record at the scanner's position: scanned (its fields summed up), written, counted. A {@code member} of a
+         * map is written as {"key": name, "value": value}.
+         */
+        private void scanned(RecordScanner s, boolean member) throws IOException {
+            int escapes = 0;
+            if (member) {
+                escapes = s.beginMember();
+            } else {
+                s.beginRecord();
+            }
             recordStart = s.recordStart();
             scanner = s;
             if (out.skipping()) {
@@ -371,7 +353,19 @@ public final class JsonRecordSplitter {
             if (s.recordLength() > limits.maxRecordBytes()) {
                 throw new RecordCapture.TooLarge();
             }
+            if (member) {
+                target.write(KEY_PREFIX);
+                if (escapes == 0) {
+                    s.writeName(target); // valid JSON string content as it stands
+                } else {
+                    writeKey(s.name(escapes), target); // written as the parser's path writes it
+                }
+                target.write(VALUE_PREFIX);
+            }
             s.writeRecord(target);
+            if (member) {
+                target.write('}');
+            }
             s.endRecord();
             out.endRecord();
             records++;

@@ -664,9 +664,19 @@ final class RecordScanner {
     private int string(boolean name) throws IOException {
         // The common case, kept small so that it is inlined where strings are read: plain ASCII to the closing quote,
         // in the buffer, within the length limit.
-        int p = pos + 1;
-        int e = end;
-        byte[] b = buf;
+        int p = plain(buf, pos + 1, end);
+        if (p < end && buf[p] == '"' && p - pos - 1 <= shortString) {
+            pos = p + 1;
+            return 0;
+        }
+        return anyString(name);
+    }
+
+    /**
+     * Skips string bytes eight at a time (SWAR) while none of them is a quote, a backslash, a control character or
+     * not ASCII; returns the index of the first word holding one (at that byte), or where fewer than eight are left.
+     */
+    private static int plain(byte[] b, int p, int e) {
         while (p + 8 <= e) {
             long w = (long) LONGS.get(b, p);
             long quote = w ^ 0x2222222222222222L;
@@ -674,16 +684,11 @@ final class RecordScanner {
             long special = ((w - 0x2020202020202020L) | (quote - 0x0101010101010101L) & ~quote
                     | (backslash - 0x0101010101010101L) & ~backslash | w) & 0x8080808080808080L;
             if (special != 0) {
-                p += Long.numberOfTrailingZeros(special) >>> 3;
-                if (b[p] == '"' && p - pos - 1 <= shortString) {
-                    pos = p + 1;
-                    return 0;
-                }
-                break;
+                return p + (Long.numberOfTrailingZeros(special) >>> 3);
             }
             p += 8;
         }
-        return anyString(name);
+        return p;
     }
 
     private int anyString(boolean name) throws IOException {
@@ -692,22 +697,9 @@ final class RecordScanner {
         int escapes = 0;
         long multiByte = 0; // continuation bytes, which do not count as characters
         while (true) {
-            int p = pos;
             int e = end;
             byte[] b = buf;
-            // Eight bytes at a time while none is a quote, a backslash, a control character or not ASCII.
-            while (p + 8 <= e) {
-                long w = (long) LONGS.get(b, p);
-                long quote = w ^ 0x2222222222222222L;
-                long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
-                long special = ((w - 0x2020202020202020L) | (quote - 0x0101010101010101L) & ~quote
-                        | (backslash - 0x0101010101010101L) & ~backslash | w) & 0x8080808080808080L;
-                if (special != 0) {
-                    p += Long.numberOfTrailingZeros(special) >>> 3;
-                    break;
-                }
-                p += 8;
-            }
+            int p = plain(b, pos, e);
             while (p < e && STRING[b[p] & 0xff] == 0) {
                 p++;
             }

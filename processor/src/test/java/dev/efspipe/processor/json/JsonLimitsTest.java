@@ -6,6 +6,8 @@ import dev.efspipe.fs.DurableFiles;
 import dev.efspipe.job.InvalidInputException;
 import dev.efspipe.processor.output.StagingOutput;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -76,6 +78,20 @@ class JsonLimitsTest {
                 .hasMessageContaining("Name length (6) exceeds the maximum allowed (5)")
                 .hasMessageFindingMatch(" at record 1\\b")
                 .hasMessageContaining(JsonLimits.MAX_NAME_LENGTH + ", " + origin(JsonLimits.MAX_NAME_LENGTH));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[{\"s\":\"abcde\"},{\"s\":\"abcdef\"}]", "{\"s\":\"abcde\"}\n{\"s\":\"abcdef\"}\n"})
+    void aStringValueInsideARecordIsHeldToTheStringLimitByTheScanner(String json) {
+        // The scanner (arrays, NDJSON, the members of a large map) checks every string; Jackson's parser, which skips
+        // the string values of a record without decoding them, would let this one through.
+        Throwable failure = splitFailure(Map.of(JsonLimits.MAX_STRING_LENGTH, "5"), json);
+
+        assertThat(failure).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith(SOURCE + ": ")
+                .hasMessageContaining("String value length (6) exceeds the maximum allowed (5)")
+                .hasMessageFindingMatch("record 1\\b")
+                .hasMessageContaining(JsonLimits.MAX_STRING_LENGTH + ", " + origin(JsonLimits.MAX_STRING_LENGTH));
     }
 
     @Test
