@@ -260,7 +260,7 @@ public final class JsonRecordSplitter {
             if (shape == Shape.NDJSON) {
                 s.rootValues();
                 while (s.skipWhitespace() >= 0) {
-                    scanned(s, false);
+                    scanned(s);
                 }
                 return records;
             }
@@ -272,7 +272,7 @@ public final class JsonRecordSplitter {
             } else {
                 s.firstElement(true);
                 while (true) {
-                    scanned(s, false);
+                    scanned(s);
                     s.firstElement(false);
                     c = s.skipWhitespace();
                     if (c == ',') {
@@ -302,6 +302,9 @@ public final class JsonRecordSplitter {
             InputStream rest = new SequenceInputStream(new ByteArrayInputStream(readAhead.toByteArray()), RecordScanner.unclosed(input));
             RecordScanner s = RecordScanner.afterMember(rest, factory, limits, at, open);
             tookOver = true;
+            // The record steps below repeat scanned(RecordScanner)'s on purpose: one method for both (a flag for the
+            // member's key) made the array path 30% slower in-process (570 -> 420 MB/s of CPU, measured), the JIT no
+            // longer compiling the element loop as tightly.
             while (true) {
                 int c = s.skipWhitespace();
                 if (c == '}') {
@@ -313,7 +316,33 @@ public final class JsonRecordSplitter {
                 }
                 s.consume();
                 s.skipWhitespace();
-                scanned(s, true);
+                int escapes = s.beginMember();
+                recordStart = s.recordStart();
+                scanner = s;
+                if (out.skipping()) {
+                    s.scanRecord(null);
+                    s.endRecord();
+                    out.skipRecord();
+                    records++;
+                    continue;
+                }
+                OutputStream target = out.recordStream(source, pointer);
+                s.scanRecord(out.fields());
+                if (s.recordLength() > limits.maxRecordBytes()) {
+                    throw new RecordCapture.TooLarge();
+                }
+                target.write(KEY_PREFIX);
+                if (escapes == 0) {
+                    s.writeName(target); // valid JSON string content as it stands
+                } else {
+                    writeKey(s.name(escapes), target); // written as the parser's path writes it
+                }
+                target.write(VALUE_PREFIX);
+                s.writeRecord(target);
+                target.write('}');
+                s.endRecord();
+                out.endRecord();
+                records++;
             }
             trailing(s);
         }
@@ -327,17 +356,9 @@ public final class JsonRecordSplitter {
             }
         }
 
-        /**
-         * One record at the scanner's position: scanned (its fields summed up), written, counted. A {@code member} of a
-         * map is written as {"key": name, "value": value}.
-         */
-        private void scanned(RecordScanner s, boolean member) throws IOException {
-            int escapes = 0;
-            if (member) {
-                escapes = s.beginMember();
-            } else {
-                s.beginRecord();
-            }
+        /** One record at the scanner's position: scanned (its fields summed up), written, counted. */
+        private void scanned(RecordScanner s) throws IOException {
+            s.beginRecord();
             recordStart = s.recordStart();
             scanner = s;
             if (out.skipping()) {
@@ -353,19 +374,7 @@ public final class JsonRecordSplitter {
             if (s.recordLength() > limits.maxRecordBytes()) {
                 throw new RecordCapture.TooLarge();
             }
-            if (member) {
-                target.write(KEY_PREFIX);
-                if (escapes == 0) {
-                    s.writeName(target); // valid JSON string content as it stands
-                } else {
-                    writeKey(s.name(escapes), target); // written as the parser's path writes it
-                }
-                target.write(VALUE_PREFIX);
-            }
             s.writeRecord(target);
-            if (member) {
-                target.write('}');
-            }
             s.endRecord();
             out.endRecord();
             records++;
